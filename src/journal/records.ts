@@ -1,0 +1,61 @@
+/**
+ * The records of the output files (SPEC §6). These field names are a public contract: users parse them.
+ */
+
+export type RunMode = 'realtime' | 'batch';
+
+export type FailureClass =
+  | 'bad_request'
+  | 'auth'
+  | 'quota'
+  | 'rate_limit'
+  | 'server'
+  | 'timeout'
+  | 'network'
+  | 'invalid_output'
+  | 'template'
+  | 'input'
+  | 'budget'
+  | 'canceled'
+  | 'expired';
+
+export interface UsageRecord {
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+}
+
+/** One line of `results.jsonl`: an item that succeeded. */
+export interface ResultRecord {
+  id: string;
+  output: string;
+  parsed?: unknown;
+  model: string;
+  usage: UsageRecord;
+  /** `null` when the model's price is unknown. */
+  cost_usd: number | null;
+  attempts: number;
+  latency_ms: number;
+  cached: boolean;
+  finish_reason: string;
+  mode: RunMode;
+  ts: string;
+}
+
+export interface FailureInfo {
+  class: FailureClass;
+  status?: number;
+  code?: string;
+  message: string;
+  retry_after_ms?: number;
+}
+
+/** One line of `results.failed.jsonl`: a dead letter. */
+export interface FailureRecord {
+  id: string;
+  error: FailureInfo;
+  attempts: number;
+  ts: string;
+}

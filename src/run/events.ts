@@ -1,0 +1,97 @@
+import type { StopReason } from '../errors.js';
+import type { FailureClass, RunMode } from '../journal/records.js';
+import type { ProviderId } from '../providers/types.js';
+
+/** Running totals, carried by `progress` events and the summary. Costs in USD. */
+export interface RunTotals {
+  /** Items this run will process (after resume skips, --limit, --shard); null when unknown (stdin). */
+  total: number | null;
+  succeeded: number;
+  failed: number;
+  failedByClass: Partial<Record<FailureClass, number>>;
+  /** Items skipped because an earlier run already finished them (resume). */
+  alreadyDone: number;
+  inFlight: number;
+  cacheHits: number;
+  /** Requests answered by another identical request in this run (in-run dedup). */
+  dedupHits: number;
+  retries: number;
+  retriesByClass: Partial<Record<FailureClass, number>>;
+  requestsSent: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Spent by this run (null when the price is unknown). */
+  spentUsd: number | null;
+  /** Spent + projected cost of the items left; null until it can be estimated. */
+  projectedUsd: number | null;
+  /** What the same tokens cost in the other mode (batch when realtime, realtime when batch). */
+  otherModeUsd: number | null;
+  budgetUsd: number | null;
+  /** Cost reserved for requests in flight (budget accounting). */
+  reservedUsd: number;
+  elapsedMs: number;
+  /** Items per second over the run so far. */
+  rate: number;
+  /** Estimated time left; null when unknown. */
+  etaMs: number | null;
+  /** True while dispatch is paused for a rate limit. */
+  paused: boolean;
+}
+
+export interface RunSummary extends RunTotals {
+  stop: StopReason;
+  mode: RunMode;
+  model: string;
+  provider: ProviderId;
+  outputPath: string;
+  failedPath: string;
+  /** The exact command that continues this run, when there is something left to do. */
+  resumeCommand?: string;
+  /** What stopped a fatal run, redacted. */
+  fatalMessage?: string;
+  /** Pack mode: requests and tokens saved. */
+  packed?: { requestsSaved: number };
+}
+
+/**
+ * Everything the engine tells the outside world. The UI renders these; `--log-json` prints them as-is
+ * (one per line), so their shape is a public contract: add fields, never rename.
+ */
+export type RunEvent =
+  | { type: 'phase-started'; phase: Phase; text: string }
+  | { type: 'phase-finished'; phase: Phase; text: string }
+  | {
+      type: 'run-started';
+      total: number | null;
+      alreadyDone: number;
+      model: string;
+      provider: ProviderId;
+      mode: RunMode;
+      concurrency: number;
+      budgetUsd: number | null;
+      outputPath: string;
+    }
+  | { type: 'item-succeeded'; id: string; cached: boolean; costUsd: number | null; latencyMs: number; attempts: number }
+  | { type: 'item-failed'; id: string; errorClass: FailureClass; status?: number; message: string; attempts: number }
+  | { type: 'retry-scheduled'; id: string; attempt: number; delayMs: number; errorClass: FailureClass; status?: number }
+  | { type: 'rate-limited'; pauseMs: number; status?: number; reason: string }
+  | { type: 'rate-limits-learned'; rpm?: number; tpm?: number; source: string }
+  | { type: 'budget-warning'; fraction: number; spentUsd: number; budgetUsd: number }
+  | { type: 'budget-reached'; spentUsd: number; reservedUsd: number; budgetUsd: number }
+  | { type: 'fatal-error'; errorClass: FailureClass; status?: number; message: string }
+  | { type: 'interrupted'; signal: string; abandoning: boolean }
+  | { type: 'warning'; message: string }
+  | { type: 'batch-submitted'; batchId: string; requests: number }
+  | { type: 'batch-progress'; batchId: string; status: string; completed: number; failed: number; total: number }
+  | { type: 'progress'; totals: RunTotals }
+  | { type: 'run-finished'; summary: RunSummary };
+
+export type Phase = 'scanning' | 'resuming' | 'uploading' | 'submitting' | 'polling' | 'downloading';
+
+export type RunEventType = RunEvent['type'];
+
+/** Receives events; the engine never knows whether it is drawing a bar or writing JSON. */
+export type EventSink = (event: RunEvent) => void;
