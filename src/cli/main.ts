@@ -1,0 +1,42 @@
+import { CommanderError } from 'commander';
+import { EXIT, exitCodeForError, UsageError, type ExitCode } from '../errors.js';
+import { buildProgram } from './program.js';
+
+/**
+ * The process entry: parse, run one command, exit with its code. The only place that exits.
+ * User errors print one clear message (no stack); bugs print the stack and ask for a report.
+ */
+async function main(argv: string[]): Promise<ExitCode> {
+  let commandCode: ExitCode = EXIT.ok;
+  const program = buildProgram((code) => {
+    commandCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return commandCode;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): ExitCode {
+  if (error instanceof CommanderError) {
+    // Help and --version are "errors" to commander; they already printed what they had to.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`llm-batch: ${error.message}\n`);
+    for (const line of error.details) process.stderr.write(`  ${line}\n`);
+    return EXIT.usage;
+  }
+  const err = error as Error;
+  process.stderr.write(
+    `llm-batch: internal error: ${err?.stack ?? String(error)}\nThis is a bug in llm-batch; please report it with the command you ran.\n`,
+  );
+  return exitCodeForError(error);
+}
+
+const code = await main(process.argv);
+// Let stdout drain (results may stream to a pipe with `-o -`) before exiting.
+await new Promise<void>((resolve) => (process.stdout.writableNeedDrain ? process.stdout.once('drain', resolve) : resolve()));
+process.exit(code);

@@ -1,0 +1,87 @@
+import { createRequire } from 'node:module';
+import { Command } from 'commander';
+import type { ExitCode } from '../errors.js';
+import { addRunOptions, type RunFlags } from './run-options.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+const RUN_EXAMPLES = `
+Examples:
+  # laptop: classify products, $5 cap, live progress
+  $ llm-batch run items.jsonl -t classify.prompt -m gpt-4o-mini --budget 5
+
+  # cron: the same line every hour; it resumes, and does nothing once finished
+  $ llm-batch run /data/tickets.csv -t triage.prompt -m claude-haiku-4-5 -o /data/triage.jsonl --resume
+
+  # CI data-prep: plain log lines, a hard budget, fail the job on failed items
+  $ llm-batch run data.jsonl -p 'Summarize: {{text}}' -m gpt-4o-mini -o out.jsonl --budget 20 --progress-interval 30
+
+Exit codes: 0 all ok · 1 some items failed · 2 usage/input error (nothing sent) · 3 budget reached
+            4 fatal API error (auth, quota) · 130 interrupted (resumable)`;
+
+/** The commander program. Each action lazy-imports its command so `--help` stays instant. */
+export function buildProgram(setExitCode: (code: ExitCode) => void): Command {
+  const program = new Command('llm-batch')
+    .description('Push thousands to millions of items through an LLM: rate-limited, retried, resumable, budget-capped.')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false });
+
+  addRunOptions(
+    program
+      .command('run')
+      .description('process every item of <input> through the prompt template')
+      .argument('<input>', '.jsonl/.ndjson/.csv/.tsv file, or - for stdin'),
+  )
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(async (input: string, flags: RunFlags) => {
+      const { runCommand } = await import('./run-command.js');
+      setExitCode(await runCommand(input, flags, { dryRun: flags.dryRun === true }));
+    });
+
+  addRunOptions(
+    program
+      .command('estimate')
+      .description('count tokens and cost for a run, without any API call (takes the options of run)')
+      .argument('<input>', '.jsonl/.ndjson/.csv/.tsv file'),
+  )
+    .addHelpText('after', `
+Examples:
+  $ llm-batch estimate items.jsonl -t classify.prompt -m gpt-4o-mini
+  $ llm-batch estimate tickets.csv -p 'Triage: {{body}}' -m claude-haiku-4-5 --max-tokens 200`)
+    .action(async (input: string, flags: RunFlags) => {
+      const { runCommand } = await import('./run-command.js');
+      setExitCode(await runCommand(input, flags, { dryRun: true }));
+    });
+
+  program
+    .command('mock-server')
+    .description('a local OpenAI- and Anthropic-compatible fake API, for trying llm-batch and for tests')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '8787')
+    .option('--latency <ms>', 'latency per response in ms, or a range like 100-400', '0')
+    .option('--fail-rate <p>', 'share of requests that fail with a random fault (0-1)', '0')
+    .option('--rpm <n>', 'enforce a requests-per-minute limit (429 with retry-after)')
+    .option('--tpm <n>', 'enforce a tokens-per-minute limit')
+    .option('--seed <n>', 'seed for the fault generator')
+    .option('--api-key <key>', 'accept only this key (default: any non-empty key)')
+    .addHelpText('after', `
+Examples:
+  $ llm-batch mock-server --port 8787 --latency 200 --fail-rate 0.05 --rpm 600
+  $ OPENAI_API_KEY=x llm-batch run items.jsonl -t t.prompt -m gpt-4o-mini --base-url http://127.0.0.1:8787/v1`)
+    .action(async (flags: Record<string, string | undefined>) => {
+      const { mockServerCommand } = await import('./mock-server-command.js');
+      setExitCode(await mockServerCommand(flags));
+    });
+
+  program
+    .command('models')
+    .description('known models with their prices (USD per 1M tokens)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const { modelsCommand } = await import('./models-command.js');
+      setExitCode(await modelsCommand(flags));
+    });
+
+  return program;
+}

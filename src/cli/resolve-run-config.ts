@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import { defaultCacheDir } from '../cache/default-cache-dir.js';
+import { estimateWorstCaseOutputTokens } from '../cost/output-limits.js';
+import { UsageError } from '../errors.js';
+import { detectFormat, STDIN_PATH } from '../input/detect-format.js';
+import { parseShard } from '../input/shard.js';
+import { defaultOutputPath } from '../journal/output-paths.js';
+import { resolveProviderSettings, type ProviderSettings } from '../providers/resolve-provider.js';
+import type { OutputSchema, RequestParams } from '../providers/types.js';
+import { compileOutputSchema } from '../providers/validate-output.js';
+import type { RunConfig } from '../run/run-config.js';
+import { loadTemplate } from '../template/load-template.js';
+import type { PromptTemplate } from '../template/types.js';
+import { buildResumeCommand } from './resume-command.js';
+import type { RunFlags } from './run-options.js';
+
+export interface ResolvedRun {
+  config: RunConfig;
+  template: PromptTemplate;
+  provider: ProviderSettings;
+}
+
+export interface Environment {
+  env: Record<string, string | undefined>;
+  homedir: string;
+  /** The user's arguments after `llm-batch` (for the resume command). */
+  args: readonly string[];
+}
+
+/** Invalid-answer retries per item for structured output (on top of nothing: they share --max-retries). */
+const MAX_INVALID_OUTPUT_RETRIES = 2;
+
+/**
+ * Resolve a run once, at the boundary: defaults, then the environment, then the template's front
+ * matter, then flags. Every problem is a UsageError raised here, before anything is read or sent.
+ */
+export async function resolveRunConfig(input: string, flags: RunFlags, environment: Environment): Promise<ResolvedRun> {
+  if (flags.template === undefined && flags.prompt === undefined) {
+    throw new UsageError('no prompt: give a template file with -t <file>, or an inline template with -p <text>');
+  }
+  if (flags.template !== undefined && flags.prompt !== undefined) {
+    throw new UsageError('give either -t/--template or -p/--prompt, not both');
+  }
+  if (flags.resume && flags.overwrite) throw new UsageError('give either --resume or --overwrite, not both');
+  if (input === STDIN_PATH && flags.output === undefined) {
+    throw new UsageError('reading items from stdin needs -o <file> (or -o - to stream results to stdout)');
+  }
+
+  const template = await loadTemplate({
+    file: flags.template,
+    inline: flags.prompt,
+    system: flags.system,
+    imageField: flags.imageField,
+  });
+  const defaults = template.defaults;
+  const model = flags.model ?? defaults.model;
+  if (model === undefined) {
+    throw new UsageError('no model: pass -m <model> (e.g. gpt-4o-mini, claude-haiku-4-5, or mock to try it offline)');
+  }
+  const provider = resolveProviderSettings(
+    { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv },
+    environment.env,
+  );
+  const schema = flags.schema !== undefined ? await readSchemaFile(flags.schema) : defaults.schema;
+  const outputSchema: OutputSchema | undefined = schema && { name: 'answer', schema };
+  if (outputSchema) compileOutputSchema(outputSchema.schema);
+
+  const params: RequestParams = withoutUndefined({
+    model: provider.model,
+    maxTokens: flags.maxTokens ?? defaults.maxTokens ?? budgetCap(flags, provider),
+    temperature: flags.temperature ?? defaults.temperature,
+    extra: { ...defaults.params, ...flags.param },
+    schema: outputSchema,
+    jsonOutput: outputSchema === undefined && defaults.jsonOutput === true ? true : undefined,
+  });
+
+  const config: RunConfig = {
+    input: { path: input, format: detectFormat(input, flags.format), idField: flags.idField },
+    output: flags.output ?? defaultOutputPath(input),
+    resume: flags.resume === true,
+    overwrite: flags.overwrite === true,
+    force: flags.force === true,
+    skipFailed: flags.skipFailed === true,
+    limit: flags.limit,
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+    onBadItem: input === STDIN_PATH ? 'skip' : flags.onBadItem,
+    template: { file: flags.template, inline: flags.prompt, system: flags.system, imageField: flags.imageField },
+    provider: provider.provider,
+    baseUrl: provider.baseUrl,
+    apiKey: provider.apiKey,
+    params,
+    mode: 'realtime',
+    concurrency: flags.concurrency,
+    rpm: flags.rpm,
+    tpm: flags.tpm,
+    maxRetries: flags.maxRetries,
+    timeoutMs: Math.round(flags.timeout * 1000),
+    maxWaitMs: Math.round(flags.maxWait * 1000),
+    budgetUsd: flags.budget,
+    prices: { input: flags.priceInput, output: flags.priceOutput, cachedInput: flags.priceCachedInput, file: flags.priceFile },
+    cacheDir: flags.cache === false ? undefined : (flags.cacheDir ?? defaultCacheDir(environment.env, environment.homedir)),
+    maxInvalidOutputRetries: MAX_INVALID_OUTPUT_RETRIES,
+    resumeCommand: buildResumeCommand(environment.args),
+  };
+  return { config, template, provider };
+}
+
+/**
+ * With --budget and no max tokens, the budget reserves the provider's default output ceiling per request;
+ * sending that ceiling as max_tokens makes it a hard bound, so the budget really cannot be overshot.
+ */
+function budgetCap(flags: RunFlags, provider: ProviderSettings): number | undefined {
+  if (flags.budget === undefined) return undefined;
+  return estimateWorstCaseOutputTokens({}, provider.provider);
+}
+
+async function readSchemaFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --schema file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--schema file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    throw new UsageError(`--schema file ${path} must hold a JSON Schema object`);
+  }
+  return schema as Record<string, unknown>;
+}
+
+/** Undefined keys would make two equal runs fingerprint and cache differently. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

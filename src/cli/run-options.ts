@@ -1,0 +1,112 @@
+import { Command, Option } from 'commander';
+import { collectParam, integerFrom, nonNegativeNumber, oneOf, positiveNumber, temperature } from './parse-values.js';
+
+/** The flags of `run` (and `estimate`, which takes the same ones), as commander hands them over. */
+export interface RunFlags {
+  format?: 'jsonl' | 'csv' | 'tsv';
+  idField?: string;
+  output?: string;
+  resume?: boolean;
+  overwrite?: boolean;
+  force?: boolean;
+  skipFailed?: boolean;
+  limit?: number;
+  shard?: string;
+  onBadItem: 'fail' | 'skip';
+  template?: string;
+  prompt?: string;
+  system?: string;
+  schema?: string;
+  imageField?: string;
+  model?: string;
+  provider?: 'openai' | 'anthropic' | 'mock';
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  maxTokens?: number;
+  temperature?: number;
+  param?: Record<string, unknown>;
+  concurrency: number;
+  rpm?: number;
+  tpm?: number;
+  maxRetries: number;
+  timeout: number;
+  maxWait: number;
+  budget?: number;
+  priceInput?: number;
+  priceOutput?: number;
+  priceCachedInput?: number;
+  priceFile?: string;
+  cache: boolean;
+  cacheDir?: string;
+  quiet?: boolean;
+  logJson?: boolean;
+  progressInterval: number;
+  dryRun?: boolean;
+}
+
+interface OptionSpec {
+  group: string;
+  option: Option;
+}
+
+function opt(flags: string, description: string): Option {
+  return new Option(flags, description);
+}
+
+/** Every run/estimate option, grouped as `--help` shows them. */
+export function runOptionSpecs(): OptionSpec[] {
+  const input = 'Input and output:';
+  const prompt = 'Prompt and model:';
+  const rate = 'Throughput and retries:';
+  const cost = 'Cost and cache:';
+  const report = 'Reporting:';
+  return [
+    { group: input, option: opt('--format <format>', 'input format (default: from the extension)').argParser(oneOf(['jsonl', 'csv', 'tsv'] as const)) },
+    { group: input, option: opt('--id-field <name>', 'column/key that identifies an item (default: "id" if present, else the row number)') },
+    { group: input, option: opt('-o, --output <file>', 'results JSONL, or - for stdout (default: <input>.results.jsonl beside the input)') },
+    { group: input, option: opt('--resume', 'continue an existing output: skip finished ids, retry failed ones') },
+    { group: input, option: opt('--overwrite', 'discard an existing output and start over') },
+    { group: input, option: opt('--force', 'with --resume: accept a changed template, model or parameters') },
+    { group: input, option: opt('--skip-failed', 'with --resume: do not retry items whose last attempt failed') },
+    { group: input, option: opt('--limit <n>', 'process at most n items (a sample run)').argParser(integerFrom(1)) },
+    { group: input, option: opt('--shard <k/n>', 'process only shard k of n (ids hashed; k is 1-based)') },
+    { group: input, option: opt('--on-bad-item <policy>', 'fail: stop before sending anything; skip: record bad rows as failures').default('fail').argParser(oneOf(['fail', 'skip'] as const)) },
+    { group: prompt, option: opt('-t, --template <file>', 'prompt template: a .prompt file (Dotprompt) or any text file (Handlebars)') },
+    { group: prompt, option: opt('-p, --prompt <text>', 'inline Handlebars template instead of a file') },
+    { group: prompt, option: opt('--system <text>', 'system prompt (Handlebars)') },
+    { group: prompt, option: opt('--schema <file>', 'JSON Schema the answer must satisfy (structured output)') },
+    { group: prompt, option: opt('--image-field <name>', 'item field holding an image URL or local path to send with the prompt') },
+    { group: prompt, option: opt('-m, --model <name>', 'model, e.g. gpt-4o-mini, claude-haiku-4-5, mock (default: from the template)') },
+    { group: prompt, option: opt('--provider <name>', 'wire protocol (default: inferred from the model)').argParser(oneOf(['openai', 'anthropic', 'mock'] as const)) },
+    { group: prompt, option: opt('--base-url <url>', 'any OpenAI- or Anthropic-compatible endpoint (default: $OPENAI_BASE_URL / $ANTHROPIC_BASE_URL, else the provider\'s)') },
+    { group: prompt, option: opt('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)') },
+    { group: prompt, option: opt('--max-tokens <n>', 'most output tokens per answer').argParser(integerFrom(1)) },
+    { group: prompt, option: opt('--temperature <t>', 'sampling temperature').argParser(temperature) },
+    { group: prompt, option: opt('--param <key=value>', 'extra request parameter, JSON value (repeatable)').argParser(collectParam) },
+    { group: rate, option: opt('-c, --concurrency <n>', 'most requests in flight').default(16).argParser(integerFrom(1)) },
+    { group: rate, option: opt('--rpm <n>', 'requests per minute (default: learned from response headers)').argParser(integerFrom(1)) },
+    { group: rate, option: opt('--tpm <n>', 'tokens per minute (default: learned from response headers)').argParser(integerFrom(1)) },
+    { group: rate, option: opt('--max-retries <n>', 'retries per item for retryable failures').default(6).argParser(integerFrom(0)) },
+    { group: rate, option: opt('--timeout <seconds>', 'deadline per request').default(120).argParser(positiveNumber) },
+    { group: rate, option: opt('--max-wait <seconds>', 'a Retry-After longer than this stops the run (exit 4)').default(600).argParser(positiveNumber) },
+    { group: cost, option: opt('--budget <usd>', 'hard cap on this run\'s spend: never exceeded (exit 3 when reached)').argParser(positiveNumber) },
+    { group: cost, option: opt('--price-input <usd>', 'input price, USD per 1M tokens').argParser(nonNegativeNumber) },
+    { group: cost, option: opt('--price-output <usd>', 'output price, USD per 1M tokens').argParser(nonNegativeNumber) },
+    { group: cost, option: opt('--price-cached-input <usd>', 'cached-input price, USD per 1M tokens').argParser(nonNegativeNumber) },
+    { group: cost, option: opt('--price-file <file>', 'JSON file of model prices: {"model": {"input": 0.15, "output": 0.6}}') },
+    { group: cost, option: opt('--no-cache', 'do not read or write the response cache') },
+    { group: cost, option: opt('--cache-dir <dir>', 'response cache directory (default: $XDG_CACHE_HOME/llm-batch or ~/.cache/llm-batch)') },
+    { group: report, option: opt('--quiet', 'print only the final summary') },
+    { group: report, option: opt('--log-json', 'every event as one JSON object per line on stderr') },
+    { group: report, option: opt('--progress-interval <seconds>', 'seconds between progress lines without a TTY').default(10).argParser(positiveNumber) },
+    { group: report, option: opt('--dry-run', 'estimate tokens and cost only; send nothing (same as `estimate`)') },
+  ];
+}
+
+/** Add the run options to a command, grouped in its help. */
+export function addRunOptions(command: Command): Command {
+  for (const { group, option } of runOptionSpecs()) {
+    command.addOption(option.helpGroup(group));
+  }
+  return command;
+}

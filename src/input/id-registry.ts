@@ -1,0 +1,106 @@
+/** Starting sizes; every store doubles when full. */
+const INITIAL_ENTRIES = 1024;
+const INITIAL_BYTES = 16 * 1024;
+/** UTF-8 needs at most 3 bytes per UTF-16 code unit (a surrogate pair is 4 bytes for 2 units). */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+const FNV_OFFSET_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * The ids seen so far, each with the line it was first seen on, kept off the JS heap: UTF-8 bytes in one
+ * buffer, offsets, lines and an open-addressing hash table in typed arrays. A `Map<string, number>` of a
+ * million ids costs ~55 MB of heap and ~115 MB of peak RSS once GC headroom is counted; this costs ~25 MB,
+ * which the garbage collector never scans. Lookups compare the bytes, so the answer is exact.
+ */
+export class IdRegistry {
+  private bytes = Buffer.allocUnsafe(INITIAL_BYTES);
+  private bytesUsed = 0;
+  /** Entry i's bytes are `bytes[ends[i - 1] ?? 0 .. ends[i])`. */
+  private ends: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  private lines: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  private hashes: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  private count = 0;
+  /** Entry index + 1 per slot; 0 is empty. Kept at most half full so probes stay short. */
+  private slots: Uint32Array = new Uint32Array(INITIAL_ENTRIES * 2);
+
+  /** How many distinct ids were added. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds `id` seen on `line`; when it was already there, returns the line it was first seen on instead. */
+  add(id: string, line: number): number | undefined {
+    this.reserveBytes(id.length * MAX_UTF8_BYTES_PER_UNIT);
+    const start = this.bytesUsed;
+    const end = start + this.bytes.write(id, start, 'utf8');
+    const hash = hashBytes(this.bytes, start, end);
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = this.slots[slot];
+      if (entry === 0) break;
+      if (this.hashes[entry - 1] === hash && this.sameBytes(entry - 1, start, end)) return this.lines[entry - 1];
+      slot = (slot + 1) & mask;
+    }
+    this.reserveEntry();
+    this.ends[this.count] = end;
+    this.lines[this.count] = line;
+    this.hashes[this.count] = hash;
+    this.count += 1;
+    this.bytesUsed = end;
+    this.slots[slot] = this.count;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return undefined;
+  }
+
+  private sameBytes(entry: number, start: number, end: number): boolean {
+    const entryStart = entry === 0 ? 0 : this.ends[entry - 1];
+    const entryEnd = this.ends[entry];
+    if (entryEnd - entryStart !== end - start) return false;
+    return this.bytes.compare(this.bytes, start, end, entryStart, entryEnd) === 0;
+  }
+
+  private reserveBytes(extra: number): void {
+    if (this.bytesUsed + extra <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.bytesUsed + extra));
+    this.bytes.copy(grown, 0, 0, this.bytesUsed);
+    this.bytes = grown;
+  }
+
+  private reserveEntry(): void {
+    if (this.count < this.ends.length) return;
+    this.ends = grow(this.ends);
+    this.lines = grow(this.lines);
+    this.hashes = grow(this.hashes);
+  }
+
+  private rehash(): void {
+    const slots = new Uint32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let entry = 0; entry < this.count; entry += 1) {
+      let slot = this.hashes[entry] & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = entry + 1;
+    }
+    this.slots = slots;
+  }
+}
+
+function grow(array: Uint32Array): Uint32Array {
+  const grown = new Uint32Array(array.length * 2);
+  grown.set(array);
+  return grown;
+}
+
+/** FNV-1a with a final mix, so linear probing on the low bits does not cluster sequential ids. */
+function hashBytes(bytes: Buffer, start: number, end: number): number {
+  let hash = FNV_OFFSET_BASIS;
+  for (let i = start; i < end; i += 1) {
+    hash ^= bytes[i];
+    hash = Math.imul(hash, FNV_PRIME);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  return hash >>> 0;
+}

@@ -1,0 +1,91 @@
+import type { Readable } from 'node:stream';
+import { ImageFileError } from '../template/image-part.js';
+import { TemplateVariableError, type ChatMessage, type PromptTemplate } from '../template/types.js';
+import { IdRegistry } from './id-registry.js';
+import { readInput } from './open-input.js';
+import type { Problem } from './problems.js';
+import type { Shard } from './shard.js';
+import type { InputSource, Item } from './types.js';
+
+export { formatProblems, type Problem } from './problems.js';
+
+/** Problems kept for the report; beyond this only the count grows, so a broken 1M-line file stays cheap. */
+const MAX_STORED_PROBLEMS = 1000;
+
+export interface PrescanOptions {
+  source: InputSource;
+  template: PromptTemplate;
+  /** The stream read when the source path is `-`. @default process.stdin */
+  stdin?: Readable;
+  /** Only items in this shard are in scope. @default every item */
+  shard?: Shard;
+  /** Stop after this many valid pending items (`--limit`); later lines are not read. @default no limit */
+  limit?: number;
+  /** Ids finished by an earlier run (`--resume`): counted in `total`, not rendered, not pending. @default none */
+  isDone?: (id: string) => boolean;
+  /** Called for every valid pending item with its messages (token estimates without a second pass). */
+  onRendered?: (item: Item, messages: ChatMessage[]) => void;
+}
+
+export interface PrescanResult {
+  /** Items in scope after `shard` and `limit`: pending, already done and bad ones. */
+  total: number;
+  /** Valid items not already done: what the run will send. */
+  pending: number;
+  /** The first problems in file order (at most 1000 kept). */
+  problems: Problem[];
+  /** Every problem found, including those not kept. */
+  problemCount: number;
+}
+
+/**
+ * The pre-scan (SPEC §3): reads the input once before any API call, renders every pending item, and checks
+ * ids for presence and uniqueness. Keeps each id's bytes and first line, off the JS heap, and nothing else
+ * per item.
+ */
+export async function prescan(options: PrescanOptions): Promise<PrescanResult> {
+  const { template, isDone, onRendered, limit } = options;
+  const seenIds = new IdRegistry();
+  const problems: Problem[] = [];
+  let problemCount = 0;
+  let total = 0;
+  let pending = 0;
+  const report = (problem: Problem): void => {
+    problemCount += 1;
+    if (problems.length < MAX_STORED_PROBLEMS) problems.push(problem);
+  };
+
+  if (limit !== undefined && limit <= 0) return { total, pending, problems, problemCount };
+  for await (const event of readInput(options.source, { stdin: options.stdin, shard: options.shard })) {
+    total += 1;
+    if (event.kind === 'bad-row') {
+      const { line, id, message } = event.row;
+      report({ line, id, kind: 'input', message });
+      continue;
+    }
+    const { item } = event;
+    const firstLine = seenIds.add(item.id, item.line);
+    if (firstLine !== undefined) {
+      report({ line: item.line, id: item.id, kind: 'id', message: `duplicate id "${item.id}" (first seen on line ${firstLine})` });
+      continue;
+    }
+    // A finished item will not be sent again, so its rendering cannot stop this run.
+    if (isDone?.(item.id)) continue;
+    let messages: ChatMessage[];
+    try {
+      messages = await template.render(item.data);
+    } catch (error) {
+      report({ line: item.line, id: item.id, kind: 'template', message: describeRenderError(error) });
+      continue;
+    }
+    pending += 1;
+    onRendered?.(item, messages);
+    if (limit !== undefined && pending >= limit) break;
+  }
+  return { total, pending, problems, problemCount };
+}
+
+function describeRenderError(error: unknown): string {
+  if (error instanceof TemplateVariableError || error instanceof ImageFileError) return error.message;
+  return `cannot render the template: ${(error as Error).message}`;
+}

@@ -1,0 +1,7 @@
+/**
+ * What a format reader yields before ids are assigned: a parsed row, or why its line could not be read.
+ * Readers never throw for a bad row, so one broken line cannot hide the rest of the file.
+ */
+export type RawRow =
+  | { kind: 'row'; line: number; data: Record<string, unknown> }
+  | { kind: 'bad'; line: number; message: string };

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+
+/** The files that make up one output (SPEC §6). */
+export interface OutputPaths {
+  /** `out.jsonl`: one line per succeeded item. */
+  results: string;
+  /** `out.failed.jsonl`: dead letters. */
+  failed: string;
+  /** `out.state.json`: fingerprint, provider batches, totals. */
+  state: string;
+  /** `out.lock`: held while a run writes. */
+  lock: string;
+}
+
+/** Only one of these is stripped, so `x.results.jsonl` keeps its `.results` part. */
+const RESULT_EXTENSIONS = ['.jsonl', '.ndjson', '.json'];
+
+/** The side files of a results file: `out.jsonl` → `out.failed.jsonl`, `out.state.json`, `out.lock`. */
+export function outputPathsFor(resultsPath: string): OutputPaths {
+  const base = stripResultExtension(resultsPath);
+  return {
+    results: resultsPath,
+    failed: `${base}.failed.jsonl`,
+    state: `${base}.state.json`,
+    lock: `${base}.lock`,
+  };
+}
+
+/** `<dir>/<input stem>.results.jsonl` beside the input; stdin has no place to put it, so `-` is refused. */
+export function defaultOutputPath(inputPath: string): string {
+  if (inputPath === '-') {
+    throw new UsageError('reading items from stdin needs an output file: pass -o <file> (or -o - for stdout)');
+  }
+  const parsed = path.parse(inputPath);
+  return path.join(parsed.dir, `${parsed.name}.results.jsonl`);
+}
+
+function stripResultExtension(filePath: string): string {
+  const lower = filePath.toLowerCase();
+  const extension = RESULT_EXTENSIONS.find((candidate) => lower.endsWith(candidate));
+  return extension === undefined ? filePath : filePath.slice(0, -extension.length);
+}

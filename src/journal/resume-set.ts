@@ -1,0 +1,144 @@
+import { extractIdFast, idOfRecord } from './fast-id.js';
+import { parseLine, scanJournal, type InvalidLine, type LineVisitor } from './journal-reader.js';
+import type { FailureRecord, ResultRecord } from './records.js';
+
+/** Sums over the results file, for `status` and the resumed run's summary. */
+export interface ResultTotals {
+  /** Result lines (an id written twice by racing runs counts twice: it was paid twice). */
+  succeeded: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Sum of the known costs, USD. */
+  costUsd: number;
+  /** Results whose `cost_usd` is null (price unknown): `costUsd` is then a lower bound. */
+  unpricedResults: number;
+}
+
+/** What an existing output already holds (SPEC §7). */
+export interface ResumeState {
+  /** Ids with a result line: never sent again. */
+  done: Set<string>;
+  /** The latest failure of every id that has no result; retried unless `--skip-failed`. */
+  failedLatest: Map<string, FailureRecord>;
+  /** Present when asked for with `withTotals`. */
+  totals?: ResultTotals;
+  /** Unparsable lines in the middle of either file (skipped). */
+  invalidLines: number;
+  /** Files whose torn last line was dropped (0–2). */
+  tornTails: number;
+}
+
+/** Options for {@link loadResumeState}. */
+export interface LoadResumeOptions {
+  /**
+   * Also sum tokens and cost over the results. Needs a full JSON.parse of every result line, several
+   * times slower than collecting ids, so only `status` and summaries ask for it.
+   * @default false
+   */
+  withTotals?: boolean;
+  /**
+   * Called for each damaged line in the middle of either file.
+   * @default ignore them
+   */
+  onInvalidLine?: (file: string, invalid: InvalidLine) => void;
+}
+
+/** Reads the results and failures files of an output; missing files read as empty. */
+export async function loadResumeState(
+  paths: { results: string; failed: string },
+  options: LoadResumeOptions = {},
+): Promise<ResumeState> {
+  const done = new Set<string>();
+  const totals = options.withTotals === true ? emptyTotals() : undefined;
+  const visitResult: LineVisitor =
+    totals === undefined ? collectId(done) : collectIdAndTotals(done, totals);
+  const report = (file: string) => (invalid: InvalidLine) => options.onInvalidLine?.(file, invalid);
+  const results = await scanJournal(paths.results, visitResult, { onInvalidLine: report(paths.results) });
+
+  const failedLatest = new Map<string, FailureRecord>();
+  const failures = await scanJournal(paths.failed, collectFailure(failedLatest), {
+    onInvalidLine: report(paths.failed),
+  });
+  // A result wins over any failure, earlier or later: the item was paid for and answered.
+  for (const id of failedLatest.keys()) if (done.has(id)) failedLatest.delete(id);
+
+  return {
+    done,
+    failedLatest,
+    ...(totals === undefined ? {} : { totals }),
+    invalidLines: results.invalidLines + failures.invalidLines,
+    tornTails: Number(results.tornTail) + Number(failures.tornTail),
+  };
+}
+
+/** The ids a resumed run leaves alone: the done ones, plus the failed ones with `--skip-failed`. */
+export function createSkipPredicate(state: ResumeState, skipFailed: boolean): (id: string) => boolean {
+  if (!skipFailed) return (id) => state.done.has(id);
+  return (id) => state.done.has(id) || state.failedLatest.has(id);
+}
+
+function collectId(done: Set<string>): LineVisitor {
+  return (buffer, start, end) => {
+    const id = extractIdFast(buffer, start, end) ?? idOfRecord(parseLine(buffer, start, end));
+    if (id === undefined) return false;
+    done.add(id);
+    return true;
+  };
+}
+
+function collectIdAndTotals(done: Set<string>, totals: ResultTotals): LineVisitor {
+  return (buffer, start, end) => {
+    const record = parseLine(buffer, start, end) as Partial<ResultRecord> | undefined;
+    const id = idOfRecord(record);
+    if (record === undefined || id === undefined) return false;
+    done.add(id);
+    addToTotals(totals, record);
+    return true;
+  };
+}
+
+function collectFailure(failedLatest: Map<string, FailureRecord>): LineVisitor {
+  return (buffer, start, end) => {
+    const record = parseLine(buffer, start, end) as FailureRecord | undefined;
+    const id = idOfRecord(record);
+    if (record === undefined || id === undefined) return false;
+    // Delete first so the map's order follows the latest failure, like the file.
+    failedLatest.delete(id);
+    failedLatest.set(id, record);
+    return true;
+  };
+}
+
+function addToTotals(totals: ResultTotals, record: Partial<ResultRecord>): void {
+  totals.succeeded += 1;
+  const usage = record.usage;
+  if (usage !== undefined && usage !== null) {
+    totals.inputTokens += numberOr0(usage.input_tokens);
+    totals.outputTokens += numberOr0(usage.output_tokens);
+    totals.cachedInputTokens += numberOr0(usage.cached_input_tokens);
+    totals.cacheWriteTokens += numberOr0(usage.cache_write_tokens);
+    totals.reasoningTokens += numberOr0(usage.reasoning_tokens);
+  }
+  if (typeof record.cost_usd === 'number') totals.costUsd += record.cost_usd;
+  else totals.unpricedResults += 1;
+}
+
+function numberOr0(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function emptyTotals(): ResultTotals {
+  return {
+    succeeded: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    unpricedResults: 0,
+  };
+}

@@ -1,0 +1,34 @@
+/** Build the Batch API client for a run's provider settings. */
+import type { Dispatcher } from 'undici';
+import type { ProviderId } from '../types.js';
+import { createAnthropicBatchClient } from './anthropic-batch-client.js';
+import { createBatchHttp } from './batch-http.js';
+import { createMockBatchClient } from './mock-batch-client.js';
+import { createOpenAiBatchClient } from './openai-batch-client.js';
+import type { RetryPolicy } from './retry-call.js';
+import type { BatchClient, BatchLimits } from './types.js';
+
+export interface BatchClientSettings {
+  provider: ProviderId;
+  /** As resolved for realtime requests: OpenAI's with `/v1`, Anthropic's without. */
+  baseUrl: string;
+  /** Absent for `mock` only. Never logged. */
+  apiKey?: string;
+  /** Deadline of one control call, ms (`--timeout`). */
+  timeoutMs: number;
+  retry: RetryPolicy;
+  /** Smaller per-batch limits than the provider's (tests, or to get results back sooner). */
+  limits?: Partial<BatchLimits>;
+  /** Send through this dispatcher (undici MockAgent in tests). */
+  dispatcher?: Dispatcher;
+}
+
+export function createBatchClient(settings: BatchClientSettings): BatchClient {
+  const { provider, baseUrl, apiKey, limits, retry } = settings;
+  if (provider === 'mock') return createMockBatchClient({ limits });
+  if (apiKey === undefined) throw new Error(`no API key resolved for ${provider}; resolveProviderSettings must run first`);
+  const http = createBatchHttp({ timeoutMs: settings.timeoutMs, secrets: [apiKey], dispatcher: settings.dispatcher });
+  return provider === 'openai'
+    ? createOpenAiBatchClient({ baseUrl, apiKey, http, retry, limits })
+    : createAnthropicBatchClient({ baseUrl, apiKey, http, retry, limits });
+}

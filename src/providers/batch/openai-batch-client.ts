@@ -1,0 +1,104 @@
+/**
+ * OpenAI Batch API: upload the JSONL (`POST {base}/files`, purpose `batch`), create (`POST {base}/batches`),
+ * poll (`GET {base}/batches/{id}`), read the output and error files (`GET {base}/files/{id}/content`),
+ * cancel (`POST {base}/batches/{id}/cancel`). The base URL includes `/v1`, as for realtime requests.
+ */
+import { MalformedResponseError } from '../../http/errors.js';
+import { openaiWire } from '../openai-wire.js';
+import { isRecord } from '../wire-helpers.js';
+import { multipartBody } from './body-source.js';
+import type { BatchHttp } from './batch-http.js';
+import {
+  encodeOpenAiBatchLine,
+  OPENAI_BATCH_ENDPOINT,
+  OPENAI_COMPLETION_WINDOW,
+  readOpenAiBatch,
+  readOpenAiResultLine,
+} from './openai-batch-shapes.js';
+import { callWithRetry, type RetryPolicy } from './retry-call.js';
+import type { BatchClient, BatchLimits, BatchSnapshot, SubmittedBatch } from './types.js';
+
+/**
+ * OpenAI's limits are 50,000 requests and 200 MB per input file. Bytes are counted in decimal megabytes
+ * and the multipart framing is left out of the count, a margin that costs nothing.
+ */
+export const OPENAI_BATCH_LIMITS: Readonly<BatchLimits> = { maxRequests: 50_000, maxBytes: 200_000_000 };
+
+/** Batches listed when looking for one whose create answer was lost. */
+const RECOVERY_LIST_LIMIT = 100;
+
+export interface OpenAiBatchClientOptions {
+  /** With `/v1`, without a trailing slash. */
+  baseUrl: string;
+  apiKey: string;
+  http: BatchHttp;
+  retry: RetryPolicy;
+  /** @default OPENAI_BATCH_LIMITS */
+  limits?: Partial<BatchLimits>;
+}
+
+export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): BatchClient {
+  const { baseUrl, http, retry } = options;
+  const headers = { authorization: openaiWire.headers(options.apiKey).authorization };
+  const getJson = (path: string, signal: AbortSignal) => http.json('GET', `${baseUrl}${path}`, headers, undefined, signal);
+
+  /** A create whose answer was lost (reset, timeout, 5xx) may have worked: look for a batch over our file. */
+  async function findBatchOver(fileId: string, signal: AbortSignal): Promise<SubmittedBatch | undefined> {
+    const list = await getJson(`/batches?limit=${RECOVERY_LIST_LIMIT}`, signal);
+    const batches = isRecord(list) && Array.isArray(list.data) ? list.data.filter(isRecord) : [];
+    const found = batches.find((batch) => batch.input_file_id === fileId);
+    if (found === undefined) return undefined;
+    const snapshot = readOpenAiBatch(found);
+    return { id: snapshot.id, status: snapshot.status, inputFileId: fileId };
+  }
+
+  return {
+    provider: 'openai',
+    limits: { ...OPENAI_BATCH_LIMITS, ...options.limits },
+    encodeRequest: encodeOpenAiBatchLine,
+
+    async submit(encoded, { signal, onStep }) {
+      onStep('uploading');
+      const body = multipartBody({ purpose: 'batch' }, { field: 'file', filename: 'llm-batch-requests.jsonl', contentType: 'application/jsonl', lines: encoded });
+      const upload = async () => readId(await http.upload(`${baseUrl}/files`, headers, body, signal), 'file');
+      const fileId = await callWithRetry('upload the batch file', upload, retry, signal);
+      onStep('submitting');
+      const create = { input_file_id: fileId, endpoint: OPENAI_BATCH_ENDPOINT, completion_window: OPENAI_COMPLETION_WINDOW };
+      return callWithRetry(
+        'create the batch',
+        async () => {
+          const snapshot = readOpenAiBatch(await http.json('POST', `${baseUrl}/batches`, headers, create, signal));
+          return { id: snapshot.id, status: snapshot.status, inputFileId: fileId };
+        },
+        retry,
+        signal,
+        () => findBatchOver(fileId, signal),
+      );
+    },
+
+    poll(batchId, signal) {
+      return callWithRetry(`poll batch ${batchId}`, async () => readOpenAiBatch(await getJson(`/batches/${encodeURIComponent(batchId)}`, signal)), retry, signal);
+    },
+
+    async *results(snapshot: BatchSnapshot, signal) {
+      for (const fileId of snapshot.resultRefs) {
+        for await (const line of http.lines(`${baseUrl}/files/${encodeURIComponent(fileId)}/content`, headers, signal)) {
+          const outcome = readOpenAiResultLine(line);
+          if (outcome !== undefined) yield outcome;
+        }
+      }
+    },
+
+    cancel(batchId, signal) {
+      const url = `${baseUrl}/batches/${encodeURIComponent(batchId)}/cancel`;
+      return callWithRetry(`cancel batch ${batchId}`, async () => readOpenAiBatch(await http.json('POST', url, headers, undefined, signal)), retry, signal);
+    },
+
+    close: () => http.close(),
+  };
+}
+
+function readId(body: unknown, what: string): string {
+  if (isRecord(body) && typeof body.id === 'string' && body.id !== '') return body.id;
+  throw new MalformedResponseError(`the ${what} upload answer has no id`);
+}

@@ -1,0 +1,74 @@
+/**
+ * Pure translation of OpenAI Batch API shapes: request lines, the batch object, and the lines of the
+ * output and error files (`{id, custom_id, response: {status_code, request_id, body}, error}`).
+ */
+import { MalformedResponseError } from '../../http/errors.js';
+import { redactSecrets } from '../../http/redact.js';
+import { buildOpenAiBody, parseOpenAiCompletion } from '../openai-wire.js';
+import type { ChatRequest } from '../types.js';
+import { isRecord, readCount, readString } from '../wire-helpers.js';
+import { parseJsonLine } from './json-line.js';
+import { failureFromMalformed, failureFromOpenAiError, failureFromStatus } from './result-failures.js';
+import type { BatchEnd, BatchItemOutcome, BatchSnapshot } from './types.js';
+
+/** Every request of a batch goes to this endpoint; it is also the batch's `endpoint`. */
+export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions';
+
+/** The only window OpenAI offers. */
+export const OPENAI_COMPLETION_WINDOW = '24h';
+
+/** One line of the input file. */
+export function encodeOpenAiBatchLine(customId: string, request: ChatRequest): string {
+  return JSON.stringify({ custom_id: customId, method: 'POST', url: OPENAI_BATCH_ENDPOINT, body: buildOpenAiBody(request) });
+}
+
+const ENDS: Readonly<Record<string, BatchEnd>> = {
+  completed: 'completed',
+  expired: 'expired',
+  cancelled: 'canceled',
+  failed: 'failed',
+};
+
+/** `GET /batches/{id}` → our snapshot. Statuses: validating, in_progress, finalizing, completed, failed, expired, cancelling, cancelled. */
+export function readOpenAiBatch(body: unknown): BatchSnapshot {
+  if (!isRecord(body) || typeof body.id !== 'string' || typeof body.status !== 'string') {
+    throw new MalformedResponseError('the answer is not an OpenAI batch object');
+  }
+  const counts = isRecord(body.request_counts) ? body.request_counts : {};
+  const refs = [body.output_file_id, body.error_file_id].filter((ref): ref is string => typeof ref === 'string' && ref !== '');
+  const errors = isRecord(body.errors) && Array.isArray(body.errors.data) ? body.errors.data.filter(isRecord) : [];
+  const message = errors.map((error) => readString(error.message, readString(error.code, 'error'))).join('; ');
+  return {
+    id: body.id,
+    status: body.status,
+    ...(ENDS[body.status] !== undefined && { end: ENDS[body.status] }),
+    counts: { total: readCount(counts.total), completed: readCount(counts.completed), failed: readCount(counts.failed) },
+    ...(message !== '' && { message: redactSecrets(message) }),
+    resultRefs: refs,
+  };
+}
+
+/**
+ * One line of the output or error file → an outcome; undefined for a line that cannot be read (its request
+ * then counts as having no result, and becomes a dead letter that resume retries).
+ */
+export function readOpenAiResultLine(line: string): BatchItemOutcome | undefined {
+  const record = parseJsonLine(line);
+  if (!isRecord(record) || typeof record.custom_id !== 'string') return undefined;
+  const customId = record.custom_id;
+  const response = isRecord(record.response) ? record.response : undefined;
+  if (response !== undefined && typeof response.status_code === 'number') {
+    const status = response.status_code;
+    if (status >= 200 && status <= 299) {
+      try {
+        return { customId, kind: 'succeeded', completion: parseOpenAiCompletion(response.body) };
+      } catch (error) {
+        return { customId, kind: 'failed', error: failureFromMalformed(error) };
+      }
+    }
+    return { customId, kind: 'failed', error: failureFromStatus(status, response.body) };
+  }
+  const error = isRecord(record.error) ? record.error : {};
+  const code = readString(error.code, 'unknown_error');
+  return { customId, kind: 'failed', error: failureFromOpenAiError(code, redactSecrets(readString(error.message, code))) };
+}

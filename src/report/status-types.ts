@@ -1,0 +1,104 @@
+/**
+ * What `llm-batch status` reports. `status --json` prints {@link OutputStatus} as is, so these field names are
+ * a public contract: add fields, never rename them.
+ */
+
+/** Token sums over result lines. */
+export interface TokenTotals {
+  /** All input tokens, cached ones included (as in the results file). */
+  input: number;
+  output: number;
+  cachedInput: number;
+  cacheWrite: number;
+  reasoning: number;
+}
+
+/** Items whose latest record is a failure and that have no result. */
+export interface FailedSummary {
+  total: number;
+  /** Failure class (`rate_limit`, `bad_request`, …) → items; keys sorted by count, then name. */
+  byClass: Record<string, number>;
+}
+
+/** Items of the input not yet done or failed. */
+export interface PendingSummary {
+  /** Null when it cannot be known (no readable input, ids that do not match); `reason` says why. */
+  count: number | null;
+  /** Input items in the output's scope (its shard, when recorded); null when the input was not read. */
+  inScope: number | null;
+  /** The input file counted against; null when none was found. */
+  input: string | null;
+  /** Why `count` is null. */
+  reason?: string;
+}
+
+/** A provider batch (batch mode) whose last seen status is not final. */
+export interface PendingBatch {
+  /** The results file whose state records it. */
+  output: string;
+  id: string;
+  provider: string;
+  status: string;
+  createdAt: string;
+  itemCount: number;
+}
+
+/** The figures shown for one output and for the merged total. */
+export interface StatusCounts {
+  /** Distinct ids with a result. */
+  done: number;
+  failed: FailedSummary;
+  pending: PendingSummary;
+  pendingBatches: PendingBatch[];
+  /** Result lines; more than `done` when an id was answered (and paid) twice. */
+  resultLines: number;
+  tokens: TokenTotals;
+  /** Sum of known costs, USD; a lower bound when `unpricedResults` > 0. */
+  costUsd: number;
+  /** Results whose `cost_usd` is null (price unknown). */
+  unpricedResults: number;
+  /** ISO time of the latest write to any of the output's files; null when none exists. */
+  lastUpdate: string | null;
+  /** Damage the tolerant reader skipped. */
+  damage: { tornTails: number; invalidLines: number };
+}
+
+/** The run's identity, from the state file. */
+export interface FingerprintSummary {
+  model: string;
+  provider: string;
+  mode: string;
+  baseUrl: string;
+  /** sha256 of the template source (hex). */
+  templateHash: string;
+  /** Request parameters as sent (temperature, max tokens, `--param` values, schema hash). */
+  params: Record<string, unknown>;
+  input: { path: string; size: number };
+  /** The `--shard` of the run when the state records it (1-based `k` of `n`). */
+  shard?: { k: number; n: number };
+}
+
+/** One output (a results file and its side files). */
+export interface OutputReport extends StatusCounts {
+  /** The results file, as given. */
+  path: string;
+  /** Null when there is no state file. */
+  fingerprint: FingerprintSummary | null;
+  /** Things a reader should know about these figures, one sentence each. */
+  notes: string[];
+}
+
+/** The merged figures of several outputs. */
+export interface MergedStatus extends StatusCounts {
+  /** How many outputs were merged. */
+  outputs: number;
+  notes: string[];
+}
+
+/** What {@link readOutputStatus} returns and `status --json` prints. */
+export interface OutputStatus {
+  /** Bumped only on an incompatible change of this document. */
+  version: 1;
+  outputs: OutputReport[];
+  merged: MergedStatus;
+}

@@ -1,0 +1,127 @@
+/**
+ * The retry policy's first half: what a failed attempt means (SPEC §8). Pure: an error in, a verdict out.
+ * `backoff.ts` says how long to wait and `retry-budget.ts` whether another try is allowed.
+ */
+import {
+  ApiError,
+  InvalidOutputError,
+  isAbortError,
+  MalformedResponseError,
+  NetworkError,
+  TimeoutError,
+} from '../http/errors.js';
+import { parseRetryAfter } from '../http/retry-after.js';
+import type { FailureClass, FailureInfo } from '../journal/records.js';
+import type { Disposition, FailureOutcome } from './types.js';
+
+export interface ClassifyOptions {
+  /** Longest server-advised wait (`--max-wait`) before the run gives up instead, in ms. */
+  maxWaitMs: number;
+  /** The clock, for `retry-after` given as an HTTP date. @default Date.now() */
+  nowMs?: number;
+}
+
+/** Anthropic sends HTTP 529 `overloaded_error` when the whole API is busy: a rate limit in all but name. */
+const ANTHROPIC_OVERLOADED = 529;
+
+/**
+ * Anthropic reports an empty prepaid balance as a plain 400 `invalid_request_error` with no distinct type
+ * or code, so the message is the only signal. Without this, every item would be dead-lettered as a bad
+ * request instead of the run stopping (exit 4).
+ */
+const CREDIT_BALANCE_TOO_LOW = /credit balance is too low/i;
+
+/**
+ * Decide what a failed attempt means. AbortError (the caller's own signal) is not a failure of the item and
+ * is thrown back unchanged; so is anything that is not one of our HTTP errors, because that is a bug in
+ * llm-batch and must not be retried or dead-lettered silently.
+ */
+export function classifyFailure(error: unknown, options: ClassifyOptions): FailureOutcome {
+  if (isAbortError(error)) throw error;
+  if (error instanceof ApiError) return classifyApiError(error, options);
+  if (error instanceof NetworkError) return verdict('retry', { class: 'network', code: error.code, message: error.message });
+  if (error instanceof TimeoutError) return verdict('retry', { class: 'timeout', message: error.message });
+  if (error instanceof MalformedResponseError) {
+    return verdict('retry', {
+      class: 'server',
+      status: error.status,
+      code: 'malformed_response',
+      message: error.message,
+    });
+  }
+  if (error instanceof InvalidOutputError) {
+    return verdict('retry', { class: 'invalid_output', code: error.reason, message: error.message });
+  }
+  throw error;
+}
+
+function classifyApiError(error: ApiError, options: ClassifyOptions): FailureOutcome {
+  const { status } = error;
+  const info = (failureClass: FailureClass, code = error.errorCode ?? error.errorType): FailureInfo =>
+    dropUndefined({ class: failureClass, status, code, message: error.message });
+
+  if (status === 401 || status === 403) return verdict('fatal', info('auth'));
+  // 402 Payment Required: OpenRouter and other gateways when the account is out of credit.
+  if (status === 402) return verdict('fatal', info('quota'));
+  if (status === 429 && (error.errorCode === 'insufficient_quota' || error.errorType === 'insufficient_quota')) {
+    return verdict('fatal', info('quota', 'insufficient_quota'));
+  }
+  if (status === 400 && CREDIT_BALANCE_TOO_LOW.test(error.message)) {
+    return verdict('fatal', info('quota', 'credit_balance_too_low'));
+  }
+
+  const retryClass = retryableClass(status);
+  if (retryClass === undefined) return verdict('dead-letter', info('bad_request'));
+
+  const retryAfterMs = parseRetryAfter(error.headers, options.nowMs ?? Date.now());
+  const pausesDispatch = status === 429 || status === ANTHROPIC_OVERLOADED;
+  if (retryAfterMs !== undefined && retryAfterMs > options.maxWaitMs) {
+    return {
+      disposition: 'fatal',
+      info: {
+        ...info(retryClass),
+        message:
+          `HTTP ${status}: the server asked to wait ${formatDuration(retryAfterMs)} before retrying, longer than ` +
+          `--max-wait (${formatDuration(options.maxWaitMs)}); run again later with --resume, or raise --max-wait`,
+        retry_after_ms: retryAfterMs,
+      },
+      retryAfterMs,
+      pausesDispatch,
+    };
+  }
+  return {
+    disposition: 'retry',
+    info: { ...info(retryClass), ...(retryAfterMs !== undefined && { retry_after_ms: retryAfterMs }) },
+    retryAfterMs,
+    pausesDispatch,
+  };
+}
+
+/** The failure class of a retryable status, or undefined when the request itself is at fault. */
+function retryableClass(status: number): FailureClass | undefined {
+  if (status === 429 || status === ANTHROPIC_OVERLOADED) return 'rate_limit';
+  if (status === 408) return 'timeout';
+  // 409: OpenAI's "conflict" is a transient lock on their side; the SDKs retry it too.
+  if (status === 409 || status >= 500) return 'server';
+  return undefined;
+}
+
+function verdict(disposition: Disposition, info: FailureInfo): FailureOutcome {
+  return { disposition, info: dropUndefined(info), pausesDispatch: false };
+}
+
+/** Failure records are JSON: leave absent fields out rather than writing `undefined` keys around. */
+function dropUndefined(info: FailureInfo): FailureInfo {
+  return Object.fromEntries(Object.entries(info).filter(([, value]) => value !== undefined)) as unknown as FailureInfo;
+}
+
+/** `90 s`, `15 min`, `2 h 5 min`: a wait as a person would say it. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}

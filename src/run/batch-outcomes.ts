@@ -1,0 +1,103 @@
+/**
+ * Turns batch answers into journal records: results at batch prices, dead letters, the cache, the
+ * budget, the stats and the item events. Every item of a batch ends here exactly once.
+ */
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { BudgetLedger } from '../cost/budget-ledger.js';
+import { costOfUsage } from '../cost/cost-of-usage.js';
+import type { ModelPrice } from '../cost/prices.js';
+import type { FailureInfo, ResultRecord } from '../journal/records.js';
+import type { Completion } from '../providers/types.js';
+import { validateOutput, type OutputExpectation } from '../providers/validate-output.js';
+import type { BatchEntry } from './batch-tracked.js';
+import type { EventSink } from './events.js';
+import type { RunOutput } from './run-output.js';
+import type { RunStats } from './run-stats.js';
+
+export interface BatchOutcomeWriterOptions {
+  output: Pick<RunOutput, 'writeResult' | 'writeFailure' | 'isDone'>;
+  stats: RunStats;
+  emit: EventSink;
+  cache: Pick<ResponseCache, 'put'> | null;
+  ledger: Pick<BudgetLedger, 'settle' | 'release'> | null;
+  price: ModelPrice | null;
+  expectation: OutputExpectation;
+  /** The model asked for, when an answer does not name one. */
+  model: string;
+  now: () => number;
+}
+
+type Source = 'api' | 'cache' | 'dedup';
+
+export class BatchOutcomeWriter {
+  constructor(private readonly options: BatchOutcomeWriterOptions) {}
+
+  /** A batch answer for `entry` (and its followers); `submittedAt` gives the latency. */
+  succeed(entry: BatchEntry, answer: Completion, submittedAt: number): void {
+    const { stats, price, ledger, cache, now } = this.options;
+    const completion = answer.model === '' ? { ...answer, model: this.options.model } : answer;
+    const costUsd = price ? costOfUsage(completion.usage, price, 'batch') : null;
+    if (entry.reservation) ledger?.settle(entry.reservation, costUsd ?? entry.reservation.usd);
+    const check = validateOutput(completion, this.options.expectation);
+    if (!check.ok) {
+      // The answer was paid for even though it is unusable.
+      stats.addUsage(completion.usage, costUsd);
+      this.fail({ ...entry, reservation: undefined }, { class: 'invalid_output', code: check.error.reason, message: check.error.message });
+      return;
+    }
+    if (entry.cacheKey !== undefined) cache?.put(entry.cacheKey, { completion, storedAt: now() });
+    const latencyMs = Math.max(0, now() - submittedAt);
+    this.#write(entry.itemId, completion, check.parsed, 'api', { costUsd, attempts: 1, latencyMs });
+    for (const follower of entry.followers) this.#write(follower, completion, check.parsed, 'dedup', { costUsd: 0, attempts: 0, latencyMs: 0 });
+  }
+
+  /** A dead letter for `entry` and its followers; its budget reservation is given back (nothing was billed). */
+  fail(entry: BatchEntry, info: FailureInfo): void {
+    if (entry.reservation) this.options.ledger?.release(entry.reservation);
+    for (const id of [entry.itemId, ...entry.followers]) this.deadLetter(id, info, 1);
+  }
+
+  /** An item answered from the response cache: never submitted, costs nothing. */
+  fromCache(itemId: string, completion: Completion): void {
+    const check = validateOutput(completion, this.options.expectation);
+    this.#write(itemId, completion, check.ok ? check.parsed : undefined, 'cache', { costUsd: 0, attempts: 0, latencyMs: 0 });
+  }
+
+  deadLetter(id: string, info: FailureInfo, attempts: number): void {
+    const { output, stats, emit, now } = this.options;
+    // A batch collected partly before a crash is read again on resume: what is written stays written.
+    if (output.isDone(id)) return;
+    output.writeFailure({ id, error: info, attempts, ts: new Date(now()).toISOString() });
+    stats.recordFailure(info.class);
+    emit({ type: 'item-failed', id, errorClass: info.class, status: info.status, message: info.message, attempts });
+  }
+
+  #write(id: string, completion: Completion, parsed: unknown, source: Source, paid: { costUsd: number | null; attempts: number; latencyMs: number }): void {
+    const { output, stats, emit, now } = this.options;
+    if (output.isDone(id)) return;
+    const { usage } = completion;
+    const record: ResultRecord = {
+      id,
+      output: completion.text,
+      ...(parsed === undefined ? {} : { parsed }),
+      model: completion.model,
+      usage: {
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+        cached_input_tokens: usage.cachedInputTokens,
+        cache_write_tokens: usage.cacheWriteTokens,
+        reasoning_tokens: usage.reasoningTokens,
+      },
+      cost_usd: paid.costUsd,
+      attempts: paid.attempts,
+      latency_ms: Math.round(paid.latencyMs),
+      cached: source !== 'api',
+      finish_reason: completion.finishReason,
+      mode: 'batch',
+      ts: new Date(now()).toISOString(),
+    };
+    output.writeResult(record);
+    stats.recordSuccess(source === 'api' ? usage : null, record.cost_usd, source);
+    emit({ type: 'item-succeeded', id, cached: record.cached, costUsd: record.cost_usd, latencyMs: record.latency_ms, attempts: paid.attempts });
+  }
+}

@@ -1,0 +1,281 @@
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { BudgetLedger, Reservation } from '../cost/budget-ledger.js';
+import type { Item } from '../input/types.js';
+import type { FailureInfo, FailureRecord, ResultRecord, RunMode } from '../journal/records.js';
+import type { ChatRequest, Completion, Provider } from '../providers/types.js';
+import type { FailureOutcome } from '../retry/types.js';
+import type { ChatMessage } from '../template/types.js';
+import type { EventSink } from './events.js';
+import type { RunControl } from './run-control.js';
+import type { RunStats } from './run-stats.js';
+
+/** The engine's view of the collaborators one item needs. Each is built once per run by `run-job.ts`. */
+export interface ItemPorts {
+  provider: Provider;
+  schedule<T>(tokens: number, task: () => Promise<T>): Promise<T>;
+  scheduler: {
+    observeHeaders(headers: Record<string, string>): void;
+    reportRateLimited(retryAfterMs: number | undefined): void;
+    reportSuccess(): void;
+    reportTokens(estimated: number, actual: number): void;
+  };
+  cache: Pick<ResponseCache, 'get' | 'put'> | null;
+  cacheKey(request: ChatRequest): string;
+  budget: Pick<BudgetLedger, 'tryReserve' | 'settle' | 'release'> | null;
+  /** USD for a usage; null when the price is unknown. */
+  costOf(completion: Completion): number | null;
+  /** Worst-case USD of a request before it is sent (budget reservation). */
+  worstCaseCost(inputTokens: number, maxOutputTokens: number): number;
+  /** Input tokens of a request before it is sent (rate limits and budget). */
+  estimateInputTokens(request: ChatRequest): number;
+  classify(error: unknown): FailureOutcome;
+  /** Delay before retry number `retry` (1-based). */
+  backoff(retry: number, retryAfterMs: number | undefined): number;
+  /** Parse and validate the answer when structured output is asked for; throws InvalidOutputError. */
+  parseAnswer(completion: Completion): { parsed?: unknown };
+  render(item: Item): Promise<ChatMessage[]>;
+  writeResult(record: ResultRecord): void;
+  writeFailure(record: FailureRecord): void;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  now(): number;
+}
+
+export interface ItemSettings {
+  request: Omit<ChatRequest, 'messages'>;
+  mode: RunMode;
+  maxRetries: number;
+  maxInvalidOutputRetries: number;
+  /** Output tokens reserved per request when --max-tokens is unset. */
+  defaultMaxOutputTokens: number;
+}
+
+type Answer =
+  | { kind: 'ok'; completion: Completion; parsed?: unknown; attempts: number; latencyMs: number; costUsd: number | null }
+  | { kind: 'failed'; info: FailureInfo; attempts: number }
+  | { kind: 'stopped' };
+
+/** Raised inside an attempt when the run stops before the request could be sent. */
+class NotSent extends Error {}
+
+/**
+ * Takes one item from rendered prompt to a journal record: cache, in-run dedup, budget reservation,
+ * the rate-limited send, and the retry loop. Retries re-enter the scheduler as new jobs, so an item
+ * waiting out a backoff never holds a concurrency slot.
+ */
+export class ItemProcessor {
+  readonly #inFlightByKey = new Map<string, Promise<Answer>>();
+
+  constructor(
+    private readonly ports: ItemPorts,
+    private readonly settings: ItemSettings,
+    private readonly control: RunControl,
+    private readonly stats: RunStats,
+    private readonly emit: EventSink,
+  ) {}
+
+  /** Process one item; resolves when its record is written, or when the run stopped before it could be. */
+  async process(item: Item): Promise<void> {
+    let messages: ChatMessage[];
+    try {
+      messages = await this.ports.render(item);
+    } catch (error) {
+      this.#deadLetter(item.id, { class: 'template', message: (error as Error).message }, 0);
+      return;
+    }
+    const request: ChatRequest = { ...this.settings.request, messages };
+    const key = this.ports.cacheKey(request);
+
+    const cached = this.ports.cache?.get(key);
+    if (cached) {
+      this.#succeed(item.id, { kind: 'ok', completion: cached.completion, ...this.#tryParse(cached.completion), attempts: 0, latencyMs: 0, costUsd: 0 }, 'cache');
+      return;
+    }
+
+    const leader = this.#inFlightByKey.get(key);
+    if (leader) {
+      const answer = await leader;
+      if (answer.kind === 'ok') this.#succeed(item.id, { ...answer, attempts: 0, latencyMs: 0, costUsd: 0 }, 'dedup');
+      else if (answer.kind === 'failed') this.#deadLetter(item.id, answer.info, 0);
+      return;
+    }
+
+    const pending = this.#ask(item.id, request);
+    this.#inFlightByKey.set(key, pending);
+    try {
+      const answer = await pending;
+      if (answer.kind === 'ok') {
+        this.ports.cache?.put(key, { completion: answer.completion, storedAt: this.ports.now() });
+        this.#succeed(item.id, answer, 'api');
+      } else if (answer.kind === 'failed') {
+        this.#deadLetter(item.id, answer.info, answer.attempts);
+      }
+    } finally {
+      this.#inFlightByKey.delete(key);
+    }
+  }
+
+  #tryParse(completion: Completion): { parsed?: unknown } {
+    try {
+      return this.ports.parseAnswer(completion);
+    } catch {
+      return {};
+    }
+  }
+
+  /** The attempt loop for one distinct request. */
+  async #ask(id: string, request: ChatRequest): Promise<Answer> {
+    const inputTokens = this.ports.estimateInputTokens(request);
+    const maxOutput = request.params.maxTokens ?? this.settings.defaultMaxOutputTokens;
+    const tokens = inputTokens + maxOutput;
+    let invalidOutputs = 0;
+
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.control.stopping) return { kind: 'stopped' };
+      const reservation = this.#reserve(inputTokens, maxOutput);
+      if (reservation === false) return { kind: 'stopped' };
+
+      let paid: { completion: Completion; costUsd: number | null } | undefined;
+      try {
+        const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(request));
+        paid = { completion, costUsd: this.#settle(reservation, completion) };
+        this.#observe(completion, tokens);
+        const { parsed } = this.ports.parseAnswer(completion);
+        return { kind: 'ok', completion, parsed, attempts: attempt, latencyMs, costUsd: paid.costUsd };
+      } catch (error) {
+        if (isNotSent(error) || this.control.abandonSignal.aborted || isAbort(error)) {
+          if (reservation) this.ports.budget?.release(reservation);
+          return { kind: 'stopped' };
+        }
+        const outcome = this.ports.classify(error);
+        if (paid) this.stats.addUsage(paid.completion.usage, paid.costUsd);
+        else this.#settleFailed(reservation, error);
+        this.#reactToRateLimit(error, outcome);
+
+        if (outcome.disposition === 'fatal') {
+          this.emit({ type: 'fatal-error', errorClass: outcome.info.class, status: outcome.info.status, message: outcome.info.message });
+          this.control.stop('fatal', outcome.info.message);
+          return { kind: 'stopped' };
+        }
+        if (outcome.info.class === 'invalid_output') invalidOutputs += 1;
+        const retriesLeft =
+          outcome.disposition === 'retry' &&
+          attempt <= this.settings.maxRetries &&
+          (outcome.info.class !== 'invalid_output' || invalidOutputs <= this.settings.maxInvalidOutputRetries);
+        if (!retriesLeft) return { kind: 'failed', info: outcome.info, attempts: attempt };
+
+        const delayMs = this.ports.backoff(attempt, outcome.retryAfterMs);
+        this.stats.recordRetry(outcome.info.class);
+        this.emit({ type: 'retry-scheduled', id, attempt, delayMs, errorClass: outcome.info.class, status: outcome.info.status });
+        await this.ports.sleep(delayMs, this.control.abandonSignal).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Runs inside a scheduler slot: the only place a request is sent. */
+  async #send(request: ChatRequest): Promise<{ completion: Completion; latencyMs: number }> {
+    if (this.control.stopping) throw new NotSent();
+    this.stats.requestsSent += 1;
+    this.stats.inFlight += 1;
+    const startedAt = this.ports.now();
+    try {
+      const response = await this.ports.provider.complete(request, this.control.abandonSignal);
+      this.ports.scheduler.observeHeaders(response.headers);
+      return { completion: response.completion, latencyMs: this.ports.now() - startedAt };
+    } finally {
+      this.stats.inFlight -= 1;
+    }
+  }
+
+  /** A reservation, null when there is no budget, or false when the budget is spent (the run stops). */
+  #reserve(inputTokens: number, maxOutput: number): Reservation | null | false {
+    const budget = this.ports.budget;
+    if (!budget) return null;
+    const reservation = budget.tryReserve(this.ports.worstCaseCost(inputTokens, maxOutput));
+    if (reservation) return reservation;
+    this.control.stop('budget');
+    return false;
+  }
+
+  #settle(reservation: Reservation | null, completion: Completion): number | null {
+    const costUsd = this.ports.costOf(completion);
+    if (reservation) this.ports.budget?.settle(reservation, costUsd ?? reservation.usd);
+    return costUsd;
+  }
+
+  /** A failed attempt costs nothing, unless the provider answered (an answer that failed validation is paid). */
+  #settleFailed(reservation: Reservation | null, error: unknown): void {
+    const paid = paidCompletion(error);
+    if (paid) {
+      const costUsd = this.#settle(reservation, paid);
+      this.stats.addUsage(paid.usage, costUsd);
+      return;
+    }
+    if (reservation) this.ports.budget?.release(reservation);
+  }
+
+  #observe(completion: Completion, estimatedTokens: number): void {
+    this.ports.scheduler.reportSuccess();
+    this.ports.scheduler.reportTokens(estimatedTokens, completion.usage.inputTokens + completion.usage.outputTokens);
+  }
+
+  #reactToRateLimit(error: unknown, outcome: FailureOutcome): void {
+    const headers = (error as { headers?: Record<string, string> }).headers;
+    if (headers) this.ports.scheduler.observeHeaders(headers);
+    if (outcome.pausesDispatch && outcome.disposition !== 'fatal') {
+      this.ports.scheduler.reportRateLimited(outcome.retryAfterMs);
+    }
+  }
+
+  #succeed(id: string, answer: Extract<Answer, { kind: 'ok' }>, source: 'api' | 'cache' | 'dedup'): void {
+    const { completion } = answer;
+    const usage = completion.usage;
+    const record: ResultRecord = {
+      id,
+      output: completion.text,
+      ...(answer.parsed === undefined ? {} : { parsed: answer.parsed }),
+      model: completion.model,
+      usage: {
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+        cached_input_tokens: usage.cachedInputTokens,
+        cache_write_tokens: usage.cacheWriteTokens,
+        reasoning_tokens: usage.reasoningTokens,
+      },
+      cost_usd: source === 'api' ? roundUsd(answer.costUsd) : 0,
+      attempts: answer.attempts,
+      latency_ms: Math.round(answer.latencyMs),
+      cached: source !== 'api',
+      finish_reason: completion.finishReason,
+      mode: this.settings.mode,
+      ts: new Date(this.ports.now()).toISOString(),
+    };
+    this.ports.writeResult(record);
+    this.stats.recordSuccess(source === 'api' ? usage : null, record.cost_usd, source);
+    this.emit({ type: 'item-succeeded', id, cached: record.cached, costUsd: record.cost_usd, latencyMs: record.latency_ms, attempts: answer.attempts });
+  }
+
+  #deadLetter(id: string, info: FailureInfo, attempts: number): void {
+    this.ports.writeFailure({ id, error: info, attempts, ts: new Date(this.ports.now()).toISOString() });
+    this.stats.recordFailure(info.class);
+    this.emit({ type: 'item-failed', id, errorClass: info.class, status: info.status, message: info.message, attempts });
+  }
+}
+
+/** Float sums leave noise like 0.000025799999999999997; a pico-dollar is far below any price. */
+function roundUsd(usd: number | null): number | null {
+  return usd === null ? null : Math.round(usd * 1e12) / 1e12;
+}
+
+/** The run stopped before this job got a slot (ours, or the scheduler's stop() rejecting queued jobs). */
+function isNotSent(error: unknown): boolean {
+  return error instanceof NotSent || (error as { name?: string } | null)?.name === 'SchedulerStoppedError';
+}
+
+function isAbort(error: unknown): boolean {
+  return (error as { name?: string } | null)?.name === 'AbortError';
+}
+
+function paidCompletion(error: unknown): Completion | undefined {
+  const completion = (error as { completion?: Completion } | null)?.completion;
+  return completion && typeof completion === 'object' ? completion : undefined;
+}

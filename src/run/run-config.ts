@@ -1,0 +1,56 @@
+import type { InputSource } from '../input/types.js';
+import type { RunMode } from '../journal/records.js';
+import type { ProviderId, RequestParams } from '../providers/types.js';
+
+/** What to do with a row that cannot be processed (malformed, missing variable, bad id). */
+export type BadItemPolicy = 'fail' | 'skip';
+
+/**
+ * A run, fully resolved at the boundary (defaults → env → template front matter → flags).
+ * Nothing below `cli/` reads flags or the environment; everything it needs is here.
+ */
+export interface RunConfig {
+  input: InputSource;
+  /** Results JSONL path, or `-` for stdout. */
+  output: string;
+  resume: boolean;
+  overwrite: boolean;
+  /** With --resume: also change fingerprint (template, model, params) without refusing. */
+  force: boolean;
+  /** With --resume: leave items whose latest record is a failure alone. */
+  skipFailed: boolean;
+  limit?: number;
+  shard?: { index: number; count: number };
+  onBadItem: BadItemPolicy;
+
+  template: { file?: string; inline?: string; system?: string; imageField?: string };
+
+  provider: ProviderId;
+  baseUrl: string;
+  /** The key itself (never logged); undefined for `mock`. */
+  apiKey?: string;
+  params: RequestParams;
+
+  mode: RunMode;
+  /** @default 16 */
+  concurrency: number;
+  rpm?: number;
+  tpm?: number;
+  /** @default 6 */
+  maxRetries: number;
+  /** Per-request deadline. @default 120_000 */
+  timeoutMs: number;
+  /** A Retry-After longer than this is fatal. @default 600_000 */
+  maxWaitMs: number;
+
+  budgetUsd?: number;
+  prices: { input?: number; output?: number; cachedInput?: number; file?: string };
+
+  /** Response cache directory; undefined = --no-cache. */
+  cacheDir?: string;
+  /** Structured output: retries of an answer that fails validation. @default 2 */
+  maxInvalidOutputRetries: number;
+
+  /** The command that continues this run (shown when the run stops early). */
+  resumeCommand: string;
+}

@@ -1,0 +1,66 @@
+import type Bottleneck from 'bottleneck';
+
+/**
+ * Pure translation from rates to bottleneck settings.
+ *
+ * Requests: `minTime = 60000 / rpm` on the limiter that also bounds concurrency. OpenAI and Anthropic
+ * limits are token buckets that refill continuously and start full, so requests spread evenly at our
+ * target rate (95% of the limit) can never drain them, while a per-minute reservoir would release a whole
+ * minute's requests at once at every refresh and trip the limit in a burst. Even spacing needs no burst
+ * allowance: the provider's full bucket already absorbs the first requests.
+ *
+ * Tokens: a separate limiter whose reservoir is a token bucket (refilled in small steps, capped at a few
+ * seconds' worth), because a job's `weight` also counts against `maxConcurrent` and token counts vary per
+ * request, which minTime cannot express.
+ */
+
+/** The token bucket's refill step: short enough to pace smoothly, long enough to cost nothing. */
+export const TOKEN_REFILL_MS = 100;
+
+/**
+ * Bucket size in seconds of the token rate: a burst at start-up or after idling, never more. A request
+ * heavier than the bucket is charged the bucket and goes into debt for the rest (see `tokenCharge`).
+ */
+export const TOKEN_BURST_SECONDS = 10;
+
+const MS_PER_MINUTE = 60_000;
+
+/** Request limiter settings: concurrency, and even spacing when a request rate applies. */
+export function requestLimiterSettings(concurrency: number, rpm: number | undefined): Bottleneck.ConstructorOptions {
+  return { maxConcurrent: concurrency, minTime: rpm === undefined ? 0 : MS_PER_MINUTE / rpm };
+}
+
+/** Token limiter settings for a rate; `undefined` turns the bucket off (no limit known). */
+export function tokenBucketSettings(tpm: number | undefined): Bottleneck.ConstructorOptions {
+  if (tpm === undefined) {
+    return {
+      reservoir: null,
+      reservoirIncreaseInterval: null,
+      reservoirIncreaseAmount: null,
+      reservoirIncreaseMaximum: null,
+    };
+  }
+  return {
+    // Half the heartbeat: bottleneck refills when `now >= last + interval` at each heartbeat, and a timer
+    // that fires a millisecond early would otherwise skip every other refill and halve the rate.
+    reservoirIncreaseInterval: TOKEN_REFILL_MS / 2,
+    reservoirIncreaseAmount: (tpm * TOKEN_REFILL_MS) / MS_PER_MINUTE,
+    reservoirIncreaseMaximum: tokenBucketCapacity(tpm),
+  };
+}
+
+/** The most tokens the bucket holds; at least one, or no job could ever be charged a token. */
+export function tokenBucketCapacity(tpm: number): number {
+  return Math.max(1, (tpm * TOKEN_BURST_SECONDS) / 60);
+}
+
+/**
+ * How to charge a request of `tokens` to a bucket of `capacity`: a weight the bucket can ever satisfy
+ * (a heavier job would wait forever), and the rest as debt taken from the bucket once it runs, so the
+ * average rate is still honoured.
+ */
+export function tokenCharge(tokens: number, capacity: number): { weight: number; debt: number } {
+  const whole = Math.max(0, Math.ceil(tokens));
+  const weight = Math.min(whole, Math.floor(capacity));
+  return { weight, debt: whole - weight };
+}

@@ -1,0 +1,205 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MockAgent } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, MalformedResponseError, NetworkError, TimeoutError } from '../../src/http/errors.js';
+import { createHttpClient, type HttpClient } from '../../src/http/http-client.js';
+
+const SECRET = 'sk-test-SECRET0123456789';
+
+type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
+let handler: Handler = (_req, res) => res.end('{}');
+let server: Server;
+let base: string;
+const clients: HttpClient[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => handler(request, response, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function client(options: Parameters<typeof createHttpClient>[0] = {}): HttpClient {
+  const created = createHttpClient({ connections: 4, timeoutMs: 5_000, secrets: [SECRET], ...options });
+  clients.push(created);
+  return created;
+}
+
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('createHttpClient against a local server', () => {
+  it('posts JSON with our headers and parses a 2xx body', async () => {
+    let seen: { headers: IncomingMessage['headers']; body: string; url?: string } | undefined;
+    handler = (req, res, body) => {
+      seen = { headers: req.headers, body, url: req.url };
+      json(res, 200, { ok: true }, { 'x-ratelimit-remaining-requests': '99' });
+    };
+    const response = await client().postJson(`${base}/v1/chat/completions?x=1`, { authorization: 'Bearer t0ken' }, { a: 1 });
+    expect(response).toMatchObject({ status: 200, body: { ok: true } });
+    expect(response.headers['x-ratelimit-remaining-requests']).toBe('99');
+    expect(seen?.url).toBe('/v1/chat/completions?x=1');
+    expect(seen?.headers['content-type']).toBe('application/json');
+    expect(seen?.headers.authorization).toBe('Bearer t0ken');
+    expect(JSON.parse(seen?.body ?? '')).toEqual({ a: 1 });
+  });
+
+  it('rejects a non-2xx with an ApiError carrying status, headers and request id', async () => {
+    handler = (_req, res) => json(res, 429, { error: { message: 'slow down', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '2', 'x-request-id': 'req_9' });
+    const error = await rejection(client().postJson(`${base}/x`, {}, {}));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 429, requestId: 'req_9', errorCode: 'rate_limit_exceeded' });
+    expect((error as ApiError).headers['retry-after']).toBe('2');
+  });
+
+  it('times out on time when the body hangs after the headers', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"choices":[');
+    };
+    const started = performance.now();
+    const error = await rejection(client().postJson(`${base}/x`, {}, {}, { timeoutMs: 300 }));
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeoutMs).toBe(300);
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(300 + 200);
+  });
+
+  it('times out on time when the headers never come', async () => {
+    handler = () => undefined;
+    const started = performance.now();
+    const error = await rejection(client().postJson(`${base}/x`, {}, {}, { timeoutMs: 250 }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - started).toBeLessThan(250 + 200);
+  });
+
+  it("rejects with an AbortError when the caller's signal aborts", async () => {
+    handler = () => undefined;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await rejection(client().postJson(`${base}/x`, {}, {}, { signal: controller.signal, timeoutMs: 5_000 }));
+    expect(error.name).toBe('AbortError');
+  });
+
+  it('rejects at once with an AbortError for an already-aborted signal', async () => {
+    const error = await rejection(client().postJson(`${base}/x`, {}, {}, { signal: AbortSignal.abort() }));
+    expect(error.name).toBe('AbortError');
+  });
+
+  it('turns a connection reset into a NetworkError with the code', async () => {
+    handler = (req) => req.socket.destroy();
+    const error = await rejection(client().postJson(`${base}/x`, {}, {}));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(['UND_ERR_SOCKET', 'ECONNRESET']).toContain((error as NetworkError).code);
+  });
+
+  it('turns a refused connection into a NetworkError ECONNREFUSED', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await rejection(client().postJson(`http://127.0.0.1:${port}/x`, {}, {}));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).code).toBe('ECONNREFUSED');
+  });
+
+  it('rejects a non-JSON 200 as MalformedResponseError', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>maintenance</html>');
+    };
+    const error = await rejection(client().postJson(`${base}/x`, {}, {}));
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as MalformedResponseError).status).toBe(200);
+  });
+
+  it('rejects an empty 200 as MalformedResponseError', async () => {
+    handler = (_req, res) => res.writeHead(200).end();
+    expect(await rejection(client().postJson(`${base}/x`, {}, {}))).toBeInstanceOf(MalformedResponseError);
+  });
+
+  it('rejects a body cut off before its content-length as malformed', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"choices":[{"message"');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const error = await rejection(client().postJson(`${base}/x`, {}, {}));
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error.message).toMatch(/^HTTP 200 body from .* was cut off/);
+  });
+
+  it('never puts the key in an error message or body, even when the server echoes it', async () => {
+    handler = (req, res) =>
+      json(res, 401, { error: { message: `Incorrect API key provided: ${String(req.headers.authorization)}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+    const error = await rejection(client().postJson(`${base}/x`, { authorization: `Bearer ${SECRET}` }, {}));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).not.toContain(SECRET);
+    expect(JSON.stringify((error as ApiError).body)).not.toContain(SECRET);
+    expect(String(error.stack)).not.toContain(SECRET);
+  });
+
+  it('never puts the key in a malformed-body error', async () => {
+    handler = (_req, res) => res.writeHead(200).end(`oops ${SECRET}`);
+    const error = await rejection(client().postJson(`${base}/x`, {}, {}));
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect(error.message).not.toContain(SECRET);
+  });
+
+  it('keeps connections alive across requests', async () => {
+    const ports = new Set<number>();
+    handler = (req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      json(res, 200, {});
+    };
+    const http = client({ connections: 1 });
+    for (let i = 0; i < 5; i += 1) await http.postJson(`${base}/x`, {}, {});
+    expect(ports.size).toBe(1);
+  });
+
+  it('validates connections', () => {
+    expect(() => createHttpClient({ connections: 0 })).toThrow('Expected `connections` to be an integer from 1 and up, got `0`');
+  });
+});
+
+describe('createHttpClient with an injected MockAgent', () => {
+  it('sends through the injected dispatcher and classifies its errors by code', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const pool = agent.get('https://api.example.test');
+    pool.intercept({ path: '/v1/messages', method: 'POST' }).reply(200, { content: [] });
+    pool.intercept({ path: '/v1/messages', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const http = createHttpClient({ dispatcher: agent });
+    await expect(http.postJson('https://api.example.test/v1/messages', {}, {})).resolves.toMatchObject({ status: 200 });
+    const error = await rejection(http.postJson('https://api.example.test/v1/messages', {}, {}));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).code).toBe('ECONNRESET');
+    await http.close();
+    await agent.close();
+  });
+});

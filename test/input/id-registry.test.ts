@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { IdRegistry } from '../../src/input/id-registry.js';
+
+describe('IdRegistry', () => {
+  it('returns undefined for a new id and the first line for a repeated one', () => {
+    const ids = new IdRegistry();
+    expect(ids.add('a17', 4)).toBeUndefined();
+    expect(ids.add('a18', 5)).toBeUndefined();
+    expect(ids.add('a17', 30)).toBe(4);
+    expect(ids.add('a17', 31)).toBe(4);
+    expect(ids.size).toBe(2);
+  });
+
+  it('tells apart ids that are prefixes of each other, empty, or differ only in Unicode', () => {
+    const ids = new IdRegistry();
+    const distinct = ['', 'a', 'ab', 'abc', 'é', 'e\u0301', '日本', '日本語', '🦖', '🦕', 'A'];
+    distinct.forEach((id, i) => expect(ids.add(id, i + 1)).toBeUndefined());
+    distinct.forEach((id, i) => expect(ids.add(id, 100)).toBe(i + 1));
+    expect(ids.size).toBe(distinct.length);
+  });
+
+  it('stays exact while growing past its initial sizes', () => {
+    const ids = new IdRegistry();
+    for (let i = 0; i < 200_000; i += 1) expect(ids.add(`item-${i}-${'x'.repeat(i % 40)}`, i + 1)).toBeUndefined();
+    for (let i = 0; i < 200_000; i += 997) expect(ids.add(`item-${i}-${'x'.repeat(i % 40)}`, 0)).toBe(i + 1);
+    expect(ids.add('item-200000-', 0)).toBeUndefined();
+    expect(ids.size).toBe(200_001);
+  });
+});

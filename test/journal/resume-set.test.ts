@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JournalWriter } from '../../src/journal/journal-writer.js';
+import { outputPathsFor } from '../../src/journal/output-paths.js';
+import type { FailureRecord, ResultRecord } from '../../src/journal/records.js';
+import { createSkipPredicate, loadResumeState } from '../../src/journal/resume-set.js';
+import { useTempDir } from './temp-dir.js';
+
+const tempDir = useTempDir();
+
+function result(id: string, cost: number | null = 0.001, tokens = 100): ResultRecord {
+  return {
+    id,
+    output: 'ok',
+    model: 'gpt-4o-mini',
+    usage: { input_tokens: tokens, output_tokens: 10, cached_input_tokens: 5, cache_write_tokens: 1, reasoning_tokens: 2 },
+    cost_usd: cost,
+    attempts: 1,
+    latency_ms: 300,
+    cached: false,
+    finish_reason: 'stop',
+    mode: 'realtime',
+    ts: '2025-05-01T10:00:00.000Z',
+  };
+}
+
+function failure(id: string, message: string): FailureRecord {
+  return { id, error: { class: 'server', status: 500, message }, attempts: 7, ts: '2025-05-01T10:00:00.000Z' };
+}
+
+function writeLines(file: string, records: object[]): void {
+  const writer = JournalWriter.open(file);
+  for (const record of records) writer.append(record);
+  writer.close();
+}
+
+describe('loadResumeState', () => {
+  it('keeps the latest failure per id and lets any result supersede failures', async () => {
+    const paths = outputPathsFor(path.join(tempDir(), 'out.jsonl'));
+    // a: failed then succeeded → done. b: succeeded then failed later (a duplicate run) → stays done.
+    // c: failed twice → latest failure. d: only succeeded.
+    writeLines(paths.failed, [failure('a', 'a1'), failure('c', 'c1'), failure('b', 'b1'), failure('c', 'c2')]);
+    writeLines(paths.results, [result('b'), result('a'), result('d', null)]);
+
+    const state = await loadResumeState(paths, { withTotals: true });
+    expect([...state.done].sort()).toEqual(['a', 'b', 'd']);
+    expect([...state.failedLatest.keys()]).toEqual(['c']);
+    expect(state.failedLatest.get('c')?.error.message).toBe('c2');
+    expect(state.totals).toEqual({
+      succeeded: 3,
+      inputTokens: 300,
+      outputTokens: 30,
+      cachedInputTokens: 15,
+      cacheWriteTokens: 3,
+      reasoningTokens: 6,
+      costUsd: 0.002,
+      unpricedResults: 1,
+    });
+
+    expect(createSkipPredicate(state, false)('c')).toBe(false);
+    expect(createSkipPredicate(state, true)('c')).toBe(true);
+    expect(createSkipPredicate(state, true)('a')).toBe(true);
+    expect(createSkipPredicate(state, true)('new')).toBe(false);
+  });
+
+  it('reads ids without totals by default, tolerating torn tails, damage and foreign key order', async () => {
+    const paths = outputPathsFor(path.join(tempDir(), 'out.jsonl'));
+    fs.writeFileSync(
+      paths.results,
+      '{"id":"a","output":"x"}\n{"output":"y","id":"b"}\n{"id":7}\n{"id":"esc\\"aped"}\ngarbage\n{"id":"c"}\n{"id":"torn',
+    );
+    const damaged: string[] = [];
+    const state = await loadResumeState(paths, { onInvalidLine: (file, line) => damaged.push(`${path.basename(file)}:${line.line}`) });
+    expect([...state.done]).toEqual(['a', 'b', '7', 'esc"aped', 'c']);
+    expect(state.totals).toBeUndefined();
+    expect(state.failedLatest.size).toBe(0);
+    expect(damaged).toEqual(['out.jsonl:5']);
+    expect(state.invalidLines).toBe(1);
+    expect(state.tornTails).toBe(1);
+  });
+
+  it('reads a missing output as empty', async () => {
+    const state = await loadResumeState(outputPathsFor(path.join(tempDir(), 'none.jsonl')));
+    expect(state.done.size).toBe(0);
+    expect(state.failedLatest.size).toBe(0);
+  });
+
+  it('loads a 1,000,000-line results file (timings printed, not asserted)', async () => {
+    const paths = outputPathsFor(path.join(tempDir(), 'big.jsonl'));
+    const count = 1_000_000;
+    writeBigResults(paths.results, count);
+    writeLines(paths.failed, [failure('item-5', 'superseded'), failure('extra', 'still failed')]);
+    const megabytes = fs.statSync(paths.results).size / 1e6;
+
+    const idsStarted = performance.now();
+    const ids = await loadResumeState(paths);
+    const idsSeconds = (performance.now() - idsStarted) / 1000;
+    const totalsStarted = performance.now();
+    const withTotals = await loadResumeState(paths, { withTotals: true });
+    const totalsSeconds = (performance.now() - totalsStarted) / 1000;
+
+    console.log(
+      `[bench] resume: ${count} result lines (${megabytes.toFixed(0)} MB): ids in ${idsSeconds.toFixed(2)} s, ` +
+        `with totals (full JSON.parse) in ${totalsSeconds.toFixed(2)} s`,
+    );
+    expect(ids.done.size).toBe(count);
+    expect([...ids.failedLatest.keys()]).toEqual(['extra']);
+    expect(withTotals.totals?.succeeded).toBe(count);
+    expect(withTotals.totals?.inputTokens).toBe(count * 100);
+  });
+});
+
+/** Writes result lines in large chunks: the writer's own speed is measured in journal-writer.test.ts. */
+function writeBigResults(file: string, count: number): void {
+  const fd = fs.openSync(file, 'w');
+  const [head, tail] = JSON.stringify(result('ID')).split('"ID"');
+  const chunkLines = 10_000;
+  for (let start = 0; start < count; start += chunkLines) {
+    let chunk = '';
+    for (let i = start; i < Math.min(count, start + chunkLines); i += 1) chunk += `${head}"item-${i}"${tail}\n`;
+    fs.writeSync(fd, chunk);
+  }
+  fs.closeSync(fd);
+}

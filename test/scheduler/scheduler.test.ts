@@ -1,0 +1,265 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { createScheduler, SchedulerStoppedError, type Scheduler } from '../../src/scheduler/scheduler.js';
+import { deferred, sleep, startRecording } from './scheduler-helpers.js';
+
+// Real timers and short intervals throughout: bottleneck does not run under fake timers. Bounds are wide
+// because this machine is shared; they still fail if a limit were ignored.
+
+const open: Scheduler[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((scheduler) => scheduler.close()));
+});
+function track<T extends { scheduler: Scheduler }>(recording: T): T {
+  open.push(recording.scheduler);
+  return recording;
+}
+
+const openAiHeaders = (rpm: number, tpm?: number): Record<string, string> => ({
+  'x-ratelimit-limit-requests': String(rpm),
+  'x-ratelimit-remaining-requests': String(rpm - 1),
+  'x-ratelimit-reset-requests': '120ms',
+  ...(tpm === undefined
+    ? {}
+    : { 'x-ratelimit-limit-tokens': String(tpm), 'x-ratelimit-remaining-tokens': String(tpm - 100), 'x-ratelimit-reset-tokens': '1s' }),
+});
+
+describe('createScheduler', () => {
+  it.each([
+    [{ concurrency: 0 }, 'Expected `concurrency` to be an integer from 1 and up, got `0`'],
+    [{ concurrency: 1.5 }, 'got `1.5`'],
+    [{ concurrency: 4, rpm: 0 }, 'Expected `rpm` to be a number above 0, got `0`'],
+    [{ concurrency: 4, tpm: Number.NaN }, 'Expected `tpm` to be a number above 0, got `NaN`'],
+  ])('rejects %j', (options, message) => {
+    expect(() => createScheduler({ provider: 'openai', ...options })).toThrow(UsageError);
+    expect(() => createScheduler({ provider: 'openai', ...options })).toThrow(message);
+  });
+
+  it('never has more tasks in flight than the concurrency (1000 jobs of 1–5 ms, concurrency 8)', async () => {
+    const { scheduler } = track(startRecording({ concurrency: 8 }));
+    let running = 0;
+    let highest = 0;
+    let highestReported = 0;
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        scheduler.schedule(1, async () => {
+          running += 1;
+          highest = Math.max(highest, running);
+          highestReported = Math.max(highestReported, scheduler.inFlight);
+          await sleep(1 + Math.floor(Math.random() * 5));
+          running -= 1;
+          return i;
+        }),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(highest).toBeLessThanOrEqual(8);
+    expect(highest).toBeGreaterThanOrEqual(2);
+    expect(highestReported).toBeLessThanOrEqual(8);
+    expect(scheduler.inFlight).toBe(0);
+    expect(scheduler.queued).toBe(0);
+  });
+
+  it('passes task errors through without retrying', async () => {
+    const { scheduler } = track(startRecording({ concurrency: 2 }));
+    let calls = 0;
+    const failing = scheduler.schedule(1, async () => {
+      calls += 1;
+      throw new Error('boom');
+    });
+    await expect(failing).rejects.toThrow('boom');
+    await sleep(50);
+    expect(calls).toBe(1);
+    await expect(scheduler.schedule(1, async () => 'next')).resolves.toBe('next');
+  });
+
+  it('spaces requests evenly for --rpm (600 rpm → about 20 starts in 2 s)', async () => {
+    const { job, starts } = track(startRecording({ concurrency: 16, rpm: 600 }));
+    for (let i = 0; i < 60; i += 1) job(1).catch(() => undefined);
+    await sleep(2000);
+    const inTwoSeconds = starts.filter((at) => at < 2000).length;
+    expect(inTwoSeconds).toBeGreaterThanOrEqual(12);
+    expect(inTwoSeconds).toBeLessThanOrEqual(22);
+    // Single gaps shrink when one timer fires late and the next on time; the average cannot.
+    expect((starts[10] - starts[0]) / 10).toBeGreaterThanOrEqual(90);
+  });
+
+  it('paces by --tpm with token weights: a 10 s burst, then the refill rate', async () => {
+    // 600,000 tpm = 10,000 tokens/s; the bucket holds 100,000. Jobs of 10,000 tokens: 10 at once, then 1/s.
+    const { job, starts } = track(startRecording({ concurrency: 64, tpm: 600_000 }));
+    for (let i = 0; i < 20; i += 1) job(10_000).catch(() => undefined);
+    await sleep(400);
+    expect(starts.length).toBeGreaterThanOrEqual(9);
+    expect(starts.length).toBeLessThanOrEqual(11);
+    await sleep(2100);
+    expect(starts.length).toBeGreaterThanOrEqual(11);
+    expect(starts.length).toBeLessThanOrEqual(13);
+  });
+
+  it('clamps a job heavier than the bucket and charges the rest as debt', async () => {
+    const { job } = track(startRecording({ concurrency: 4, tpm: 600_000 }));
+    // 120,000 tokens > the 100,000 bucket: it must run at once, and the next job wait out ~2 s of debt.
+    const heavy = await job(120_000);
+    const next = await job(1000);
+    expect(heavy).toBeLessThan(500);
+    expect(next - heavy).toBeGreaterThanOrEqual(1200);
+    expect(next - heavy).toBeLessThan(5000);
+  });
+
+  it('refunds tokens the request did not use', async () => {
+    const { scheduler, job, starts } = track(startRecording({ concurrency: 64, tpm: 600_000 }));
+    const all = Array.from({ length: 40 }, () => job(10_000, 0, () => scheduler.reportTokens(10_000, 1000)));
+    await Promise.race([Promise.all(all), sleep(1500)]);
+    // Without refunds only ~11 of these 10,000-token jobs would have started by now.
+    expect(starts.length).toBe(40);
+  });
+
+  it('pauses every dispatch until the advised time after a 429, then resumes slower', async () => {
+    const { scheduler, job, starts, elapsed, events } = track(startRecording({ concurrency: 4 }));
+    const finished: number[] = [];
+    const all = Array.from({ length: 24 }, () => job(1, 30).then(() => finished.push(elapsed())));
+    await sleep(100);
+    const reportedAt = elapsed();
+    scheduler.reportRateLimited(600, 429);
+    await Promise.all(all);
+    const duringPause = starts.filter((at) => at > reportedAt + 20 && at < reportedAt + 560);
+    expect(duringPause).toEqual([]);
+    expect(starts.filter((at) => at >= reportedAt + 560).length).toBeGreaterThan(0);
+    expect(events.filter((event) => event.type === 'rate-limited')).toEqual([
+      { type: 'rate-limited', pauseMs: 600, status: 429, reason: expect.stringMatching(/pausing all requests for 0\.6 s/) },
+    ]);
+  });
+
+  it('announces one pause per window, not one per 429, when many arrive together', async () => {
+    const { scheduler, events } = track(startRecording({ concurrency: 64, rpm: 6000 }));
+    for (let i = 0; i < 64; i += 1) scheduler.reportRateLimited(i % 2 === 0 ? 200 : undefined, 429);
+    expect(events.filter((event) => event.type === 'rate-limited')).toHaveLength(1);
+    await sleep(1100);
+    scheduler.reportRateLimited(100, 529);
+    const limited = events.filter((event) => event.type === 'rate-limited');
+    expect(limited).toHaveLength(2);
+    expect(limited[1]).toMatchObject({ status: 529, pauseMs: 100 });
+    // Two decreases of 0.7 from the flag: 6000 → 4200 → 2940 requests/min.
+    expect(limited[1].type === 'rate-limited' && limited[1].reason).toMatch(/then 2940 requests\/min/);
+  });
+
+  it('adopts limits learned from headers, announces each change once, and slows to them', async () => {
+    const { scheduler, job, starts, events } = track(startRecording({ concurrency: 8 }));
+    await Promise.all(Array.from({ length: 50 }, () => job(1)));
+    expect(starts.length).toBe(50);
+
+    scheduler.observeHeaders(openAiHeaders(600, 90_000));
+    scheduler.observeHeaders(openAiHeaders(600, 90_000));
+    expect(events.filter((event) => event.type === 'rate-limits-learned')).toEqual([
+      { type: 'rate-limits-learned', rpm: 600, tpm: 90_000, source: 'openai rate-limit headers' },
+    ]);
+    await sleep(20);
+    const before = starts.length;
+    const origin = performance.now();
+    for (let i = 0; i < 40; i += 1) job(1).catch(() => undefined);
+    await sleep(1000);
+    const inOneSecond = starts.length - before;
+    // 95% of 600 rpm = 9.5 requests/s.
+    expect(inOneSecond).toBeGreaterThanOrEqual(5);
+    expect(inOneSecond).toBeLessThanOrEqual(12);
+    expect(performance.now() - origin).toBeGreaterThanOrEqual(1000);
+
+    scheduler.observeHeaders(openAiHeaders(1200, 90_000));
+    expect(events.filter((event) => event.type === 'rate-limits-learned')).toHaveLength(2);
+  });
+
+  it('keeps flag limits over learned ones', async () => {
+    const { scheduler, events } = track(startRecording({ concurrency: 8, rpm: 100, tpm: 1000 }));
+    scheduler.observeHeaders(openAiHeaders(600, 90_000));
+    expect(events.filter((event) => event.type === 'rate-limits-learned')).toEqual([]);
+  });
+
+  it('stop() rejects queued jobs, lets running ones finish, and refuses new ones', async () => {
+    const { scheduler } = track(startRecording({ concurrency: 1 }));
+    const release = deferred<string>();
+    const running = scheduler.schedule(1, () => release.promise);
+    const queued = Array.from({ length: 5 }, () => scheduler.schedule(1, async () => 'never'));
+    await sleep(30);
+    expect(scheduler.inFlight).toBe(1);
+    expect(scheduler.queued).toBe(5);
+    scheduler.stop();
+    const outcomes = await Promise.allSettled(queued);
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(SchedulerStoppedError);
+    }
+    expect(scheduler.queued).toBe(0);
+    await expect(scheduler.schedule(1, async () => 'late')).rejects.toBeInstanceOf(SchedulerStoppedError);
+    release.resolve('finished');
+    await expect(running).resolves.toBe('finished');
+    expect(scheduler.inFlight).toBe(0);
+  });
+
+  it('stop() also frees jobs held by a pause or waiting for tokens', async () => {
+    const { scheduler, job } = track(startRecording({ concurrency: 4, tpm: 60_000 }));
+    const waiting = Array.from({ length: 20 }, () => job(5000));
+    scheduler.reportRateLimited(10_000, 429);
+    await sleep(50);
+    scheduler.stop();
+    const outcomes = await Promise.allSettled(waiting);
+    const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(rejected.length).toBeGreaterThanOrEqual(18);
+  });
+});
+
+describe('adaptive limits through the scheduler', () => {
+  it('cuts flag rates on a 429, reports the pause, and climbs back with successes', async () => {
+    const { scheduler } = track(startRecording({ concurrency: 8, rpm: 1000, tpm: 100_000 }));
+    expect(scheduler.limits).toEqual({ rpm: 1000, tpm: 100_000 });
+    scheduler.reportRateLimited(150, 429);
+    expect(scheduler.paused).toBe(true);
+    expect(scheduler.limits.rpm).toBeCloseTo(700);
+    expect(scheduler.limits.tpm).toBeCloseTo(70_000);
+    for (let i = 0; i < 10; i += 1) scheduler.reportSuccess();
+    expect(scheduler.limits.rpm).toBeCloseTo(700);
+    await sleep(1100);
+    expect(scheduler.paused).toBe(false);
+    for (let i = 0; i < 10; i += 1) scheduler.reportSuccess();
+    expect(scheduler.limits.rpm).toBeGreaterThan(780);
+    for (let i = 0; i < 30; i += 1) scheduler.reportSuccess();
+    expect(scheduler.limits).toEqual({ rpm: 1000, tpm: 100_000 });
+  });
+
+  it('guesses a reference from the observed pace when a 429 comes with no limit known', async () => {
+    const { scheduler, job } = track(startRecording({ concurrency: 8 }));
+    await Promise.all(Array.from({ length: 30 }, () => job(1)));
+    expect(scheduler.limits).toEqual({});
+    scheduler.reportRateLimited(0, 429);
+    // 30 dispatches within the first second: 1800/min observed, 70% of it (1260) applied.
+    expect(scheduler.limits.rpm).toBeGreaterThan(600);
+    expect(scheduler.limits.rpm).toBeLessThanOrEqual(1261);
+    expect(scheduler.limits.tpm).toBeUndefined();
+  });
+
+  it('learns Anthropic limits, adding the input and output token limits', () => {
+    const { scheduler, events } = track(startRecording({ concurrency: 8, provider: 'anthropic' }));
+    scheduler.observeHeaders({
+      'anthropic-ratelimit-requests-limit': '50',
+      'anthropic-ratelimit-requests-remaining': '49',
+      'anthropic-ratelimit-requests-reset': new Date(Date.now() + 1200).toISOString(),
+      'anthropic-ratelimit-input-tokens-limit': '40000',
+      'anthropic-ratelimit-input-tokens-remaining': '39000',
+      'anthropic-ratelimit-output-tokens-limit': '8000',
+      'anthropic-ratelimit-output-tokens-remaining': '8000',
+    });
+    expect(events).toEqual([{ type: 'rate-limits-learned', rpm: 50, tpm: 48_000, source: 'anthropic rate-limit headers' }]);
+    expect(scheduler.limits.rpm).toBeCloseTo(47.5);
+    expect(scheduler.limits.tpm).toBeCloseTo(45_600);
+  });
+
+  it('slows down, without discarding anything, when headers say a limit is used up', async () => {
+    const { scheduler, job } = track(startRecording({ concurrency: 8 }));
+    const used = { ...openAiHeaders(600), 'x-ratelimit-remaining-requests': '0' };
+    expect(() => scheduler.observeHeaders(used)).not.toThrow();
+    expect(scheduler.limits.rpm).toBeCloseTo(570 * 0.9);
+    scheduler.observeHeaders(used);
+    expect(scheduler.limits.rpm).toBeCloseTo(570 * 0.9);
+    expect(scheduler.paused).toBe(false);
+    await expect(job(1)).resolves.toBeGreaterThanOrEqual(0);
+  });
+});
