@@ -160,10 +160,11 @@ function refusal(
   ourHost?: string,
 ): UsageError {
   const out = outputPath ?? lockPath;
+  const where = holder === undefined || holder.host === ourHost ? '' : ` on ${holder.host}`;
   const who =
     holder === undefined
       ? 'another llm-batch run (starting right now)'
-      : `another llm-batch run (pid ${holder.pid}${holder.host === ourHost ? '' : ` on ${holder.host}`}, started ${holder.startedAt})`;
+      : `another llm-batch run (pid ${holder.pid}${where}, started ${holder.startedAt})`;
   return new UsageError(`${who} is writing ${out}; wait for it or remove ${lockPath} if it crashed`);
 }
 

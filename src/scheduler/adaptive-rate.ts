@@ -119,7 +119,8 @@ export class AdaptiveRate {
       // Same episode: honour a later advice, but do not decrease again or announce it again.
       this.pausedUntil = Math.max(this.pausedUntil, advisedUntil);
       this.windowEnd = Math.max(this.windowEnd, this.pausedUntil);
-      return { factor: this.current, pauseUntil: this.pausedUntil, pauseMs: Math.max(0, this.pausedUntil - now), newWindow: false };
+      const pauseMs = Math.max(0, this.pausedUntil - now);
+      return { factor: this.current, pauseUntil: this.pausedUntil, pauseMs, newWindow: false };
     }
     this.consecutive += 1;
     this.current = Math.max(this.options.minFactor, this.current * this.options.decreaseFactor);

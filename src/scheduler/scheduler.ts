@@ -2,7 +2,13 @@ import type Bottleneck from 'bottleneck';
 import type { RunEvent } from '../run/events.js';
 import { AdaptiveRate } from './adaptive-rate.js';
 import { buildLimiters, disconnectLimiters, type LimiterPair } from './build-limiters.js';
-import { isRunningLow, LEARNED_LIMIT_SHARE, limitsDiffer, limitsFromSnapshot, type LearnedLimits } from './learned-limits.js';
+import {
+  isRunningLow,
+  LEARNED_LIMIT_SHARE,
+  limitsDiffer,
+  limitsFromSnapshot,
+  type LearnedLimits,
+} from './learned-limits.js';
 import { requestLimiterSettings, tokenBucketCapacity, tokenBucketSettings, tokenCharge } from './limiter-settings.js';
 import { PauseGate } from './pause-gate.js';
 import { parseRateLimitHeaders } from './rate-limit-headers.js';
@@ -134,11 +140,12 @@ class LimitedScheduler implements Scheduler {
     }
     if (decision.newWindow) {
       const rate = this.appliedRpm === undefined ? '' : `, then ${Math.round(this.appliedRpm)} requests/min`;
+      const pause = `pausing all requests for ${formatSeconds(decision.pauseMs)}`;
       this.emit({
         type: 'rate-limited',
         pauseMs: decision.pauseMs,
         ...(status === undefined ? {} : { status }),
-        reason: `${status ?? 'rate limit'} from the provider: pausing all requests for ${formatSeconds(decision.pauseMs)}${rate}`,
+        reason: `${status ?? 'rate limit'} from the provider: ${pause}${rate}`,
       });
     }
   }
@@ -243,7 +250,8 @@ class LimitedScheduler implements Scheduler {
     this.tokenCapacity = tpm === undefined ? 0 : tokenBucketCapacity(tpm);
     const settings = tokenBucketSettings(tpm);
     // A bucket that appears starts full, like the provider's; one that changes rate keeps its level.
-    this.update(this.limiters.tokens, wasOn || tpm === undefined ? settings : { ...settings, reservoir: this.tokenCapacity });
+    const starting = !wasOn && tpm !== undefined;
+    this.update(this.limiters.tokens, starting ? { ...settings, reservoir: this.tokenCapacity } : settings);
   }
 
   private update(limiter: Bottleneck, settings: Bottleneck.ConstructorOptions): void {

@@ -21,8 +21,12 @@ describe('IdRegistry', () => {
 
   it('stays exact while growing past its initial sizes', () => {
     const ids = new IdRegistry();
-    for (let i = 0; i < 200_000; i += 1) expect(ids.add(`item-${i}-${'x'.repeat(i % 40)}`, i + 1)).toBeUndefined();
-    for (let i = 0; i < 200_000; i += 997) expect(ids.add(`item-${i}-${'x'.repeat(i % 40)}`, 0)).toBe(i + 1);
+    const idAt = (i: number) => `item-${i}-${'x'.repeat(i % 40)}`;
+    const falseDuplicates: number[] = [];
+    for (let i = 0; i < 200_000; i += 1) if (ids.add(idAt(i), i + 1) !== undefined) falseDuplicates.push(i);
+    expect(falseDuplicates).toEqual([]);
+    const firstLines = Array.from({ length: 200 }, (_, k) => ids.add(idAt(k * 997), 0));
+    expect(firstLines).toEqual(Array.from({ length: 200 }, (_, k) => k * 997 + 1));
     expect(ids.add('item-200000-', 0)).toBeUndefined();
     expect(ids.size).toBe(200_001);
   });
