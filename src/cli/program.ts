@@ -74,6 +74,17 @@ Examples:
       setExitCode(await mockServerCommand(flags));
     });
 
+  const batches = program.command('batches').description('provider batches recorded by a --mode batch output');
+  batches
+    .command('cancel')
+    .description('cancel every pending provider batch recorded in <output> (a later --resume collects what finished)')
+    .argument('<output>', 'results file of a --mode batch run')
+    .option('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)')
+    .action(async (output: string, flags: { apiKeyEnv?: string }) => {
+      const { batchesCancelCommand } = await import('./batches-command.js');
+      setExitCode(await batchesCancelCommand(output, { apiKeyEnv: flags.apiKeyEnv }));
+    });
+
   program
     .command('models')
     .description('known models with their prices (USD per 1M tokens)')

@@ -41,6 +41,9 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
   if (flags.template !== undefined && flags.prompt !== undefined) {
     throw new UsageError('give either -t/--template or -p/--prompt, not both');
   }
+  if (flags.mode === 'batch' && flags.output === '-') {
+    throw new UsageError('--mode batch needs an output file: batch ids are recorded beside it so results can be collected later');
+  }
   if (flags.resume && flags.overwrite) throw new UsageError('give either --resume or --overwrite, not both');
   if (input === STDIN_PATH && flags.output === undefined) {
     throw new UsageError('reading items from stdin needs -o <file> (or -o - to stream results to stdout)');
@@ -89,7 +92,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     baseUrl: provider.baseUrl,
     apiKey: provider.apiKey,
     params,
-    mode: 'realtime',
+    mode: flags.mode ?? 'realtime',
     concurrency: flags.concurrency,
     rpm: flags.rpm,
     tpm: flags.tpm,

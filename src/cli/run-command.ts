@@ -24,7 +24,8 @@ export async function runCommand(input: string, flags: RunFlags, options: { dryR
     const control = new RunControl();
     const detach = attachSignals(control, reporter);
     try {
-      const summary = await runJob(config, template, {
+      const run = config.mode === 'batch' ? (await import('../run/run-batch-job.js')).runBatchJob : runJob;
+      const summary = await run(config, template, {
         emit: (event) => reporter.handle(event),
         control,
         createProvider: () => createProvider(provider, { connections: config.concurrency, timeoutMs: config.timeoutMs }),

@@ -31,6 +31,7 @@ export interface RunFlags {
   maxRetries: number;
   timeout: number;
   maxWait: number;
+  mode: 'realtime' | 'batch';
   budget?: number;
   priceInput?: number;
   priceOutput?: number;
@@ -89,6 +90,7 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: rate, option: opt('--max-retries <n>', 'retries per item for retryable failures').default(6).argParser(integerFrom(0)) },
     { group: rate, option: opt('--timeout <seconds>', 'deadline per request').default(120).argParser(positiveNumber) },
     { group: rate, option: opt('--max-wait <seconds>', 'a Retry-After longer than this stops the run (exit 4)').default(600).argParser(positiveNumber) },
+    { group: cost, option: opt('--mode <mode>', "realtime, or batch: the provider's Batch API (about half price, results within 24 h)").default('realtime').argParser(oneOf(['realtime', 'batch'] as const)) },
     { group: cost, option: opt('--budget <usd>', 'hard cap on this run\'s spend: never exceeded (exit 3 when reached)').argParser(positiveNumber) },
     { group: cost, option: opt('--price-input <usd>', 'input price, USD per 1M tokens').argParser(nonNegativeNumber) },
     { group: cost, option: opt('--price-output <usd>', 'output price, USD per 1M tokens').argParser(nonNegativeNumber) },

@@ -32,3 +32,10 @@ function formatSubCent(magnitude: number): string {
   const fixed = magnitude.toFixed(leadingZeros + SUB_CENT_SIGNIFICANT_DIGITS);
   return fixed.replace(/0+$/, '');
 }
+
+/** Float sums leave noise like 0.000025799999999999997 in records; a pico-dollar is far below any price. */
+export function roundUsd(usd: number): number;
+export function roundUsd(usd: number | null): number | null;
+export function roundUsd(usd: number | null): number | null {
+  return usd === null ? null : Math.round(usd * 1e12) / 1e12;
+}

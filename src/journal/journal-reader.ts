@@ -47,7 +47,8 @@ export async function* readJournal(
   let pending: { record: unknown; line: number }[] = [];
   const visit: LineVisitor = (buffer, start, end, line) => {
     const record = parseLine(buffer, start, end);
-    if (record === undefined) return false;
+    // Every journal record is an object; a bare number or string on a line is damage.
+    if (record === undefined || typeof record !== 'object') return false;
     pending.push({ record, line });
     return true;
   };

@@ -1,10 +1,11 @@
 import type { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
-import { detectFormat, STDIN_PATH } from '../input/detect-format.js';
+import { STDIN_PATH } from '../input/detect-format.js';
 import { readInput } from '../input/open-input.js';
 import type { InputSource } from '../input/types.js';
 import { collectInputColumns, createInputColumnNamer, ID_COLUMN, resultColumns } from './export-columns.js';
 import { resolveExportInput } from './export-input.js';
+import { inputFormatOf } from './input-of-output.js';
 import { loadResults, type ExportedFailure, type ExportedResult, type LoadedResults } from './load-results.js';
 import { EXPORT_FORMATS, writeRows, type ExportFormat, type Row } from './write-rows.js';
 
@@ -69,9 +70,14 @@ export async function exportResults(options: ExportOptions): Promise<ExportSumma
   if (options.outputs.length === 0) throw new UsageError('expected at least one output file');
   // CSV needs the input's columns before the first row, so the input may be read twice: a file, then.
   if (options.input === STDIN_PATH) throw new UsageError('export needs --input to be a file, not stdin');
-  if (options.inputFormat !== undefined) detectFormat(STDIN_PATH, options.inputFormat);
-  const loaded = await loadResults(options.outputs);
+  if (options.inputFormat !== undefined) inputFormatOf(STDIN_PATH, options.inputFormat);
+  // The input first: it is cheap, and an ambiguous one should fail before a million results are read.
   const input = await resolveExportInput(options.outputs, options.input);
+  const source: InputSource | undefined =
+    input.path === undefined
+      ? undefined
+      : { path: input.path, format: inputFormatOf(input.path, options.inputFormat), idField: options.idField };
+  const loaded = await loadResults(options.outputs);
   const results = resultColumns(loaded.parsedColumns, options.includeFailed);
   const summary: ExportSummary = {
     rows: 0,
@@ -86,16 +92,11 @@ export async function exportResults(options: ExportOptions): Promise<ExportSumma
   };
   if (loaded.damagedLines > 0) summary.notes.push(`${loaded.damagedLines} damaged lines in the outputs were skipped`);
 
-  if (input.path === undefined) {
+  if (source === undefined) {
     summary.columns = [ID_COLUMN, ...results];
     await writeRows(options.format, rowsWithoutInput(loaded, results, options.includeFailed, summary), summary.columns, options.out);
     return summary;
   }
-  const source: InputSource = {
-    path: input.path,
-    format: detectFormat(input.path, options.inputFormat),
-    idField: options.idField,
-  };
   const nameInputColumn = createInputColumnNamer(results);
   // Only CSV needs every column before the first row; JSON rows carry their own keys.
   const inputColumns = options.format === 'csv' ? (await collectInputColumns(source)).map(nameInputColumn) : [];

@@ -1,6 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { detectFormat } from '../input/detect-format.js';
+import type { InputFormat } from '../input/types.js';
 import { fingerprintInput, type InputFingerprint } from '../journal/fingerprint.js';
+
+const INPUT_FORMATS: readonly string[] = ['jsonl', 'csv', 'tsv'];
 
 /** Where an output's input is now, or why it cannot be used. */
 export interface LocatedInput {
@@ -57,6 +62,22 @@ export async function describeInputChange(filePath: string, recorded: InputFinge
     return `${filePath} is not the file the run read (its first ${recorded.headBytes} bytes differ)`;
   }
   return undefined;
+}
+
+/**
+ * How to read an input: `--input-format`, else its extension. Worded for `status`/`export`, where `--format`
+ * means the export format, not the input's.
+ */
+export function inputFormatOf(filePath: string, override?: string): InputFormat {
+  if (override !== undefined && !INPUT_FORMATS.includes(override.toLowerCase())) {
+    throw new UsageError(`Expected \`--input-format\` to be one of ${INPUT_FORMATS.join(', ')}, got \`${override}\``);
+  }
+  try {
+    return detectFormat(filePath, override);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new UsageError(`cannot tell how to read ${filePath} from its extension: pass --input-format jsonl|csv|tsv`);
+  }
 }
 
 async function isReadableFile(filePath: string): Promise<boolean> {

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { detectFormat, STDIN_PATH } from '../input/detect-format.js';
+import { STDIN_PATH } from '../input/detect-format.js';
+import type { Shard } from '../input/shard.js';
 import type { InputSource } from '../input/types.js';
 import { countPending, type PendingCounts, type PendingTally } from './count-pending.js';
-import { describeInputChange, locateRecordedInput, type LocatedInput } from './input-of-output.js';
+import { describeInputChange, inputFormatOf, locateRecordedInput, type LocatedInput } from './input-of-output.js';
 import { mergeStatus } from './merge-status.js';
 import { readOutput, type LoadedOutput } from './read-output.js';
 import type { OutputReport, OutputStatus, PendingSummary } from './status-types.js';
@@ -42,7 +43,7 @@ export async function readOutputStatus(outputs: string[], options: StatusOptions
   if (outputs.length === 0) throw new UsageError('expected at least one output file');
   if (options.input === STDIN_PATH) throw new UsageError('status needs --input to be a file, not stdin');
   // A bad format name is the user's typo: say so now rather than as "pending unknown".
-  if (options.inputFormat !== undefined) detectFormat(STDIN_PATH, options.inputFormat);
+  if (options.inputFormat !== undefined) inputFormatOf(STDIN_PATH, options.inputFormat);
   const loaded: LoadedOutput[] = [];
   // One at a time: each pass is CPU-bound JSON parsing, so reading in parallel would only add memory.
   for (const output of outputs) loaded.push(await readOutput(output));
@@ -88,7 +89,7 @@ function groupByInput(located: LocatedInput[], options: StatusOptions): InputGro
 async function countGroup(group: InputGroup, loaded: LoadedOutput[], options: StatusOptions): Promise<void> {
   const explicit = options.input !== undefined;
   try {
-    const format = detectFormat(group.source.path, options.inputFormat);
+    const format = inputFormatOf(group.source.path, options.inputFormat);
     group.source = { ...group.source, format };
   } catch (error) {
     if (explicit || !(error instanceof UsageError)) throw error;
@@ -98,7 +99,7 @@ async function countGroup(group: InputGroup, loaded: LoadedOutput[], options: St
   const scopes = group.members.map((i) => ({
     done: loaded[i].resume.done,
     failed: loaded[i].resume.failedLatest,
-    shard: loaded[i].state === undefined ? undefined : recordedShard(loaded[i].state!.fingerprint),
+    shard: shardOfOutput(loaded[i]),
   }));
   try {
     group.counts = await countPending(group.source, scopes);
@@ -140,8 +141,7 @@ function buildReport(output: LoadedOutput, i: number, located: LocatedInput, gro
 function pendingOfOutput(output: LoadedOutput, i: number, located: LocatedInput, group: InputGroup | undefined): PendingSummary {
   if (group === undefined) return unknownPending(null, located.note ?? 'the input is unknown');
   if (group.counts === undefined) return unknownPending(group.source.path, group.error ?? 'the input could not be read');
-  const shard = output.state === undefined ? undefined : recordedShard(output.state.fingerprint);
-  if (group.members.length > 1 && shard === undefined) {
+  if (group.members.length > 1 && shardOfOutput(output) === undefined) {
     return unknownPending(
       group.source.path,
       'several outputs share this input and this one does not record its --shard: see the merged total',
@@ -175,6 +175,10 @@ function mergedPending(loaded: LoadedOutput[], located: LocatedInput[], groups: 
     inScope += union.inScope;
   }
   return { count, inScope, input: groups.length === 1 ? groups[0].source.path : null };
+}
+
+function shardOfOutput(output: LoadedOutput): Shard | undefined {
+  return output.state === undefined ? undefined : recordedShard(output.state.fingerprint);
 }
 
 function unknownPending(input: string | null, reason: string): PendingSummary {

@@ -2,6 +2,7 @@
  * Turns batch answers into journal records: results at batch prices, dead letters, the cache, the
  * budget, the stats and the item events. Every item of a batch ends here exactly once.
  */
+import { roundUsd } from '../cost/money.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetLedger } from '../cost/budget-ledger.js';
 import { costOfUsage } from '../cost/cost-of-usage.js';
@@ -88,7 +89,7 @@ export class BatchOutcomeWriter {
         cache_write_tokens: usage.cacheWriteTokens,
         reasoning_tokens: usage.reasoningTokens,
       },
-      cost_usd: paid.costUsd,
+      cost_usd: roundUsd(paid.costUsd),
       attempts: paid.attempts,
       latency_ms: Math.round(paid.latencyMs),
       cached: source !== 'api',

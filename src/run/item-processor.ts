@@ -1,5 +1,6 @@
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetLedger, Reservation } from '../cost/budget-ledger.js';
+import { roundUsd } from '../cost/money.js';
 import type { Item } from '../input/types.js';
 import type { FailureInfo, FailureRecord, ResultRecord, RunMode } from '../journal/records.js';
 import type { ChatRequest, Completion, Provider } from '../providers/types.js';
@@ -259,11 +260,6 @@ export class ItemProcessor {
     this.stats.recordFailure(info.class);
     this.emit({ type: 'item-failed', id, errorClass: info.class, status: info.status, message: info.message, attempts });
   }
-}
-
-/** Float sums leave noise like 0.000025799999999999997; a pico-dollar is far below any price. */
-function roundUsd(usd: number | null): number | null {
-  return usd === null ? null : Math.round(usd * 1e12) / 1e12;
 }
 
 /** The run stopped before this job got a slot (ours, or the scheduler's stop() rejecting queued jobs). */

@@ -8,6 +8,7 @@ import { estimateWorstCaseOutputTokens } from '../cost/output-limits.js';
 import { quickEstimateRequestTokens } from '../cost/quick-token-estimate.js';
 import { validateOutput } from '../providers/validate-output.js';
 import { prescan, formatProblems } from '../input/prescan.js';
+import { IdRegistry } from '../input/id-registry.js';
 import { readInput } from '../input/open-input.js';
 import type { Item } from '../input/types.js';
 import type { ChatRequest, Provider } from '../providers/types.js';
@@ -180,7 +181,8 @@ async function dispatchAll(
   stdin: Readable | undefined,
 ): Promise<number> {
   const gate = new AdmissionGate(config.concurrency + READ_AHEAD);
-  const seenIds = new Set<string>();
+  // Off-heap and exact: a Set of a million ids alone would cost ~45 MB of the memory bound (SPEC §12).
+  const seenIds = new IdRegistry();
   let admitted = 0;
   for await (const event of readInput(config.input, { stdin, shard: config.shard })) {
     if (control.stopping) break;
@@ -194,12 +196,12 @@ async function dispatchAll(
     }
     const item: Item = event.item;
     if (output.isDone(item.id)) continue;
-    if (seenIds.has(item.id)) {
-      output.writeFailure({ id: item.id, error: { class: 'input', message: `line ${item.line}: duplicate id "${item.id}"` }, attempts: 0, ts: new Date().toISOString() });
+    const firstLine = seenIds.add(item.id, item.line);
+    if (firstLine !== undefined) {
+      output.writeFailure({ id: item.id, error: { class: 'input', message: `line ${item.line}: duplicate id "${item.id}" (first seen on line ${firstLine})` }, attempts: 0, ts: new Date().toISOString() });
       stats.recordFailure('input');
       continue;
     }
-    seenIds.add(item.id);
     admitted += 1;
     await gate.enter();
     if (control.stopping) {

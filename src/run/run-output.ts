@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { diffFingerprint, fingerprintInput, sha256Hex, type RunFingerprint } from '../journal/fingerprint.js';
@@ -87,6 +88,7 @@ export async function openRunOutput(
     doneCount: resume?.done.size ?? 0,
     batches,
     async begin() {
+      await createOutputDirectory(paths.results);
       lock = await acquireOutputLock(paths.lock);
       if (config.overwrite && !config.resume) {
         await Promise.all([paths.results, paths.failed, paths.state].map((file) => rm(file, { force: true })));
@@ -137,6 +139,15 @@ function openStdoutOutput(emit: EventSink): RunOutput {
       writer.flush();
     },
   };
+}
+
+/** Like `mkdir -p`: a results path in a new folder is what users expect to work. */
+async function createOutputDirectory(resultsPath: string): Promise<void> {
+  try {
+    await mkdir(dirname(resultsPath), { recursive: true });
+  } catch (error) {
+    throw new UsageError(`cannot create the output folder ${dirname(resultsPath)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 async function computeFingerprint(config: RunConfig, template: PromptTemplate, headBytes?: number): Promise<RunFingerprint> {

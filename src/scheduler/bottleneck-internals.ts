@@ -15,6 +15,9 @@ export const LocalDatastore = require('bottleneck/lib/LocalDatastore.js') as { p
 /** `bottleneck/lib/Events.js`: the event emitter every limiter owns. */
 export const Events = require('bottleneck/lib/Events.js') as { prototype: object };
 
+/** `bottleneck/lib/Sync.js`: the one-at-a-time lock around submissions and registrations. */
+export const Sync = require('bottleneck/lib/Sync.js') as { prototype: object };
+
 /** Marks a replacement method, so that "is our override installed?" survives module reloads. */
 export function markOverride(method: object, mark: symbol): void {
   Object.defineProperty(method, mark, { value: true });

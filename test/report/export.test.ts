@@ -128,5 +128,16 @@ describe('exportResults', () => {
   it('refuses an unknown format and a missing output', async () => {
     await expect(run({ outputs: BASIC, format: 'xml' as 'csv' })).rejects.toThrow(UsageError);
     await expect(run({ outputs: [path.join(tempDir(), 'none.jsonl')] })).rejects.toThrow(UsageError);
+    await expect(run({ outputs: BASIC, inputFormat: 'xml' })).rejects.toThrow(/--input-format/);
+    await expect(run({ outputs: BASIC, input: '-' })).rejects.toThrow(/not stdin/);
+  });
+
+  it('reads an input without a known extension with inputFormat', async () => {
+    const dir = copyReportFixture('report-basic', tempDir());
+    const input = path.join(dir, 'items.txt');
+    fs.copyFileSync(path.join(dir, 'items.csv'), input);
+    await expect(run({ outputs: [path.join(dir, 'out.jsonl')], input })).rejects.toThrow(/--input-format/);
+    const { summary } = await run({ outputs: [path.join(dir, 'out.jsonl')], input, inputFormat: 'csv' });
+    expect(summary.rows).toBe(3);
   });
 });

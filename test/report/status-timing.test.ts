@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportResults } from '../../src/report/export.js';
 import { readOutputStatus } from '../../src/report/status.js';
 import { useTempDir } from '../journal/temp-dir.js';
-import { collectStream } from './collect-stream.js';
 
 /** SPEC §12 measures resume start-up on a 1,000,000-line results file; status reads the same file. */
 const LINES = 1_000_000;
@@ -66,12 +64,6 @@ describe('status on a 1,000,000-line output (timing printed, not asserted)', () 
     const withInput = await time(() => readOutputStatus([results]));
     expect(withInput.value.merged.pending).toMatchObject({ count: FAILED, inScope: LINES + 2 * FAILED });
 
-    const exported = await time(async () => {
-      const out = collectStream();
-      return exportResults({ outputs: [results], format: 'csv', includeFailed: true, out });
-    });
-    expect(exported.value.rows).toBe(LINES + 2 * FAILED);
-
     const mb = (file: string) => (fs.statSync(file).size / 1e6).toFixed(0);
     const rssMb = (process.memoryUsage().rss / 1e6).toFixed(0);
     console.log(
@@ -79,7 +71,6 @@ describe('status on a 1,000,000-line output (timing printed, not asserted)', () 
         `status timing (${LINES.toLocaleString('en-US')} result lines, ${mb(results)} MB; input ${mb(input)} MB; generated in ${ms(generateMs)})`,
         `  status, results + failures only:        ${ms(withoutInput.ms)}`,
         `  status, also counting pending (input):  ${ms(withInput.ms)}`,
-        `  export csv --include-failed, joined:    ${ms(exported.ms)}`,
         `  process RSS afterwards:                 ${rssMb} MB`,
       ].join('\n'),
     );

@@ -12,6 +12,10 @@ import { createScheduler } from '../../src/scheduler/scheduler.js';
 const require = createRequire(import.meta.url);
 const LocalDatastore = require('bottleneck/lib/LocalDatastore.js') as { prototype: Record<string, unknown> };
 const Events = require('bottleneck/lib/Events.js') as { prototype: Record<string, unknown> };
+const Sync = require('bottleneck/lib/Sync.js') as new (name: string, promise: PromiseConstructor) => {
+  schedule<T>(task: (...args: unknown[]) => Promise<T>, ...args: unknown[]): Promise<T>;
+  prototype: Record<string, unknown>;
+};
 
 afterAll(() => {
   applyBottleneckSpeedup();
@@ -71,6 +75,7 @@ describe('bottleneck speedup', () => {
     // If these fail, bottleneck changed shape: re-read LocalDatastore.js/Events.js before upgrading.
     expect(typeof LocalDatastore.prototype.yieldLoop).toBe('function');
     expect(typeof Events.prototype.trigger).toBe('function');
+    expect(typeof (Sync.prototype as Record<string, unknown>)._tryToRun).toBe('function');
     expect(typeof LocalDatastore.prototype._startHeartbeat).toBe('function');
     expect((Bottleneck as unknown as { version: string }).version).toBe('2.19.5');
     const limiter = new Bottleneck();
@@ -97,6 +102,35 @@ describe('bottleneck speedup', () => {
     expect(isBottleneckSpeedupApplied()).toBe(false);
     expect(String(LocalDatastore.prototype.yieldLoop)).toMatch(/setTimeout/);
     expect(applyBottleneckSpeedup()).toBe(true);
+  });
+
+  it('keeps the lock one-at-a-time, in order, passing results and errors', async () => {
+    applyBottleneckSpeedup();
+    expect(String((Sync.prototype as Record<string, unknown>)._tryToRun)).not.toMatch(/_asyncToGenerator/);
+    const lock = new Sync('test', Promise);
+    const log: string[] = [];
+    let running = 0;
+    const step = (name: string, fail = false) => async (suffix: unknown) => {
+      running += 1;
+      expect(running).toBe(1);
+      log.push(`start ${name}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.push(`end ${name}`);
+      running -= 1;
+      if (fail) throw new Error(`${name} failed`);
+      return `${name}${String(suffix)}`;
+    };
+    const results = await Promise.allSettled([
+      lock.schedule(step('a'), '!'),
+      lock.schedule(step('b', true), '?'),
+      lock.schedule(step('c'), '.'),
+    ]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : String(result.reason)))).toEqual([
+      'a!',
+      'Error: b failed',
+      'c.',
+    ]);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
   });
 
   it('still delivers events that have listeners', async () => {
