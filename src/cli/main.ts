@@ -37,6 +37,10 @@ function reportError(error: unknown): ExitCode {
 }
 
 const code = await main(process.argv);
-// Let stdout drain (results may stream to a pipe with `-o -`) before exiting.
-await new Promise<void>((resolve) => (process.stdout.writableNeedDrain ? process.stdout.once('drain', resolve) : resolve()));
+// Let stdout drain (results may stream to a pipe with `-o -`) before exiting — unless the reader is gone
+// (`| head` closed the pipe), in which case nothing will ever drain.
+await new Promise<void>((resolve) => {
+  if (!process.stdout.writableNeedDrain || process.stdout.destroyed) return resolve();
+  process.stdout.once('drain', resolve).once('close', resolve).once('error', resolve);
+});
 process.exit(code);

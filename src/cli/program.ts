@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import type { ExitCode } from '../errors.js';
+import type { ExportFlags } from './export-command.js';
 import { addRunOptions, type RunFlags } from './run-options.js';
+import type { StatusFlags } from './status-command.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -53,6 +55,57 @@ Examples:
     .action(async (input: string, flags: RunFlags) => {
       const { runCommand } = await import('./run-command.js');
       setExitCode(await runCommand(input, flags, { dryRun: true }));
+    });
+
+  program
+    .command('status')
+    .description('what outputs hold: done, failed, pending, provider batches, tokens, cost, fingerprint (reads files only)')
+    .argument('<outputs...>', 'results files (out.jsonl); a glob like out-*.jsonl merges shard outputs')
+    .option('--json', 'print a stable JSON document instead of the summary')
+    .option('--input <file>', 'count pending items against this input (default: the input recorded in the state file)')
+    .option('--input-format <format>', 'jsonl, csv or tsv (default: by the input extension)')
+    .option('--id-field <name>', 'the --id-field the run used (default: id if present, else the row number)')
+    .addHelpText('after', `
+Examples:
+  # laptop: how far did it get, and what did it cost?
+  $ llm-batch status items.results.jsonl
+
+  # cron: four shard outputs at once, merged (quote the glob, or let the shell expand it)
+  $ llm-batch status '/data/triage-*.jsonl'
+
+  # CI: fail the job when any item failed (the JSON document is stable)
+  $ llm-batch status out.jsonl --json | jq -e '.merged.failed.total == 0'`)
+    .action(async (outputs: string[], flags: StatusFlags) => {
+      const { statusCommand } = await import('./status-command.js');
+      setExitCode(await statusCommand(outputs, flags));
+    });
+
+  program
+    .command('export')
+    .description('results joined back to their input rows, in input order (CSV, JSONL or JSON)')
+    .argument('<outputs...>', 'results files (out.jsonl); a glob like out-*.jsonl merges shard outputs')
+    .option('--input <file>', 'the input to join (default: the one recorded in the state file; without any, results in file order with an id column)')
+    .option('--input-format <format>', 'jsonl, csv or tsv (default: by the input extension)')
+    .option('--id-field <name>', 'the --id-field the run used (default: id if present, else the row number)')
+    .option('-f, --format <format>', 'csv, jsonl or json (default: by the -o extension, else csv)')
+    .option('-o, --output <file>', 'write to this file instead of stdout (replaced only once complete)')
+    .option('--include-failed', 'also write failed items (with an error column) and unprocessed ones: every input row appears')
+    .addHelpText('after', `
+Examples:
+  # laptop: the answers next to the original rows, as a spreadsheet
+  $ llm-batch export items.results.jsonl -o items.answers.csv
+
+  # cron: merge shard outputs into one JSONL, failed rows included for review
+  $ llm-batch export '/data/triage-*.jsonl' --include-failed -o /data/triage.export.jsonl
+
+  # CI: a JSON array on stdout for the next step
+  $ llm-batch export out.jsonl --input data.csv --format json > answers.json
+
+Columns: the input's, then output, parsed.* (nested keys dotted, arrays as JSON), cost_usd, model,
+and error ("class: message") with --include-failed.`)
+    .action(async (outputs: string[], flags: ExportFlags) => {
+      const { exportCommand } = await import('./export-command.js');
+      setExitCode(await exportCommand(outputs, flags));
     });
 
   program

@@ -25,6 +25,11 @@ export interface RunFingerprint {
   /** Request parameters as sent (temperature, max tokens, `--param` values, schema hash, …). */
   params: Record<string, unknown>;
   mode: RunMode;
+  /** `--shard k/n` as `"k/n"`; absent for the whole input. */
+  shard?: string;
+  /** `--id-field`, when given. */
+  idField?: string;
+  inputFormat?: string;
 }
 
 /** Enough to tell two files apart without reading a multi-gigabyte input twice. */
@@ -78,6 +83,8 @@ export function diffFingerprint(previous: RunFingerprint, current: RunFingerprin
   scalar('provider', previous.provider, current.provider);
   scalar('base URL', previous.baseUrl, current.baseUrl);
   scalar('mode', previous.mode, current.mode);
+  scalar('shard', previous.shard ?? 'all', current.shard ?? 'all');
+  scalar('id field', previous.idField ?? 'default', current.idField ?? 'default');
   const keys = [...new Set([...Object.keys(previous.params), ...Object.keys(current.params)])].sort();
   for (const key of keys) {
     const before = previous.params[key];

@@ -16,7 +16,7 @@ export interface ItemPorts {
   schedule<T>(tokens: number, task: () => Promise<T>): Promise<T>;
   scheduler: {
     observeHeaders(headers: Record<string, string>): void;
-    reportRateLimited(retryAfterMs: number | undefined): void;
+    reportRateLimited(retryAfterMs: number | undefined, status?: number): void;
     reportSuccess(): void;
     reportTokens(estimated: number, actual: number): void;
   };
@@ -223,7 +223,7 @@ export class ItemProcessor {
     const headers = (error as { headers?: Record<string, string> }).headers;
     if (headers) this.ports.scheduler.observeHeaders(headers);
     if (outcome.pausesDispatch && outcome.disposition !== 'fatal') {
-      this.ports.scheduler.reportRateLimited(outcome.retryAfterMs);
+      this.ports.scheduler.reportRateLimited(outcome.retryAfterMs, outcome.info.status);
     }
   }
 

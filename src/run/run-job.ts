@@ -107,7 +107,7 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
       budgetUsd: config.budgetUsd ?? null,
       outputPath: output.paths.results,
     });
-    const snapshot = () => stats.snapshot({ reservedUsd: ledger?.reservedUsd ?? 0, paused: false });
+    const snapshot = () => stats.snapshot({ reservedUsd: ledger?.reservedUsd ?? 0, paused: scheduler.paused });
     const ticker = setInterval(() => emit({ type: 'progress', totals: snapshot() }), deps.progressTickMs ?? 250);
     ticker.unref();
 

@@ -166,6 +166,9 @@ async function computeFingerprint(config: RunConfig, template: PromptTemplate, h
     baseUrl: config.baseUrl,
     params: { ...params, ...(schema ? { schema: sha256Hex(JSON.stringify(schema)) } : {}) },
     mode: config.mode,
+    ...(config.shard ? { shard: `${config.shard.index + 1}/${config.shard.count}` } : {}),
+    ...(config.input.idField ? { idField: config.input.idField } : {}),
+    inputFormat: config.input.format,
   };
 }
 
