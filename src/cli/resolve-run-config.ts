@@ -8,6 +8,7 @@ import { defaultOutputPath } from '../journal/output-paths.js';
 import { resolveProviderSettings, type ProviderSettings } from '../providers/resolve-provider.js';
 import type { OutputSchema, RequestParams } from '../providers/types.js';
 import { compileOutputSchema } from '../providers/validate-output.js';
+import { describeRedisUrl } from '../scheduler/redis-connect.js';
 import type { RunConfig } from '../run/run-config.js';
 import { loadTemplate } from '../template/load-template.js';
 import type { PromptTemplate } from '../template/types.js';
@@ -45,6 +46,9 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     throw new UsageError('--mode batch needs an output file: batch ids are recorded beside it so results can be collected later');
   }
   if (flags.resume && flags.overwrite) throw new UsageError('give either --resume or --overwrite, not both');
+  if (flags.mode === 'batch' && flags.pack !== undefined && flags.pack > 1) {
+    throw new UsageError('--pack works in realtime mode only: drop --pack, or use --mode realtime');
+  }
   if (input === STDIN_PATH && flags.output === undefined) {
     throw new UsageError('reading items from stdin needs -o <file> (or -o - to stream results to stdout)');
   }
@@ -100,12 +104,26 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     timeoutMs: Math.round(flags.timeout * 1000),
     maxWaitMs: Math.round(flags.maxWait * 1000),
     budgetUsd: flags.budget,
+    budgetKey: flags.budgetKey,
+    redisUrl: resolveRedisUrl(flags, environment.env),
     prices: { input: flags.priceInput, output: flags.priceOutput, cachedInput: flags.priceCachedInput, file: flags.priceFile },
     cacheDir: flags.cache === false ? undefined : (flags.cacheDir ?? defaultCacheDir(environment.env, environment.homedir)),
     maxInvalidOutputRetries: MAX_INVALID_OUTPUT_RETRIES,
+    pack: flags.pack !== undefined && flags.pack > 1 ? flags.pack : undefined,
     resumeCommand: buildResumeCommand(environment.args),
   };
   return { config, template, provider };
+}
+
+/** `--redis`, else `LLM_BATCH_REDIS_URL`; checked here so a typo is exit 2 before anything happens. */
+function resolveRedisUrl(flags: RunFlags, env: Environment['env']): string | undefined {
+  const url = flags.redis ?? (env.LLM_BATCH_REDIS_URL === '' ? undefined : env.LLM_BATCH_REDIS_URL);
+  if (url !== undefined) describeRedisUrl(url);
+  if (flags.budgetKey !== undefined) {
+    if (flags.budget === undefined) throw new UsageError('--budget-key names a shared --budget: give --budget <usd> too');
+    if (url === undefined) throw new UsageError('--budget-key shares the budget through Redis: give --redis <url> (or set LLM_BATCH_REDIS_URL)');
+  }
+  return url;
 }
 
 /**

@@ -25,14 +25,17 @@ export interface RunFlags {
   maxTokens?: number;
   temperature?: number;
   param?: Record<string, unknown>;
+  pack?: number;
   concurrency: number;
   rpm?: number;
   tpm?: number;
   maxRetries: number;
   timeout: number;
   maxWait: number;
+  redis?: string;
   mode: 'realtime' | 'batch';
   budget?: number;
+  budgetKey?: string;
   priceInput?: number;
   priceOutput?: number;
   priceCachedInput?: number;
@@ -84,14 +87,17 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: prompt, option: opt('--max-tokens <n>', 'most output tokens per answer').argParser(integerFrom(1)) },
     { group: prompt, option: opt('--temperature <t>', 'sampling temperature').argParser(temperature) },
     { group: prompt, option: opt('--param <key=value>', 'extra request parameter, JSON value (repeatable)').argParser(collectParam) },
+    { group: prompt, option: opt('--pack <n>', 'send n items per request, answered as one JSON list and split back (realtime mode)').argParser(integerFrom(1)) },
     { group: rate, option: opt('-c, --concurrency <n>', 'most requests in flight').default(16).argParser(integerFrom(1)) },
     { group: rate, option: opt('--rpm <n>', 'requests per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--tpm <n>', 'tokens per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--max-retries <n>', 'retries per item for retryable failures').default(6).argParser(integerFrom(0)) },
     { group: rate, option: opt('--timeout <seconds>', 'deadline per request').default(120).argParser(positiveNumber) },
     { group: rate, option: opt('--max-wait <seconds>', 'a Retry-After longer than this stops the run (exit 4)').default(600).argParser(positiveNumber) },
+    { group: rate, option: opt('--redis <url>', 'share concurrency and rate limits with every process using this Redis and API key (default: $LLM_BATCH_REDIS_URL)') },
     { group: cost, option: opt('--mode <mode>', "realtime, or batch: the provider's Batch API (about half price, results within 24 h)").default('realtime').argParser(oneOf(['realtime', 'batch'] as const)) },
     { group: cost, option: opt('--budget <usd>', 'hard cap on this run\'s spend: never exceeded (exit 3 when reached)').argParser(positiveNumber) },
+    { group: cost, option: opt('--budget-key <name>', 'with --redis: one --budget shared by every process giving this name') },
     { group: cost, option: opt('--price-input <usd>', 'input price, USD per 1M tokens').argParser(nonNegativeNumber) },
     { group: cost, option: opt('--price-output <usd>', 'output price, USD per 1M tokens').argParser(nonNegativeNumber) },
     { group: cost, option: opt('--price-cached-input <usd>', 'cached-input price, USD per 1M tokens').argParser(nonNegativeNumber) },

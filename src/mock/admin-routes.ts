@@ -7,6 +7,7 @@ export function adminRoutes(state: MockState): Route[] {
   return [
     { method: 'GET', path: '/__mock/health', counted: false, handler: (ex) => ex.sendJson(200, { ok: true }) },
     { method: 'GET', path: '/__mock/stats', counted: false, handler: (ex) => ex.sendJson(200, state.stats.snapshot()) },
+    { method: 'GET', path: '/__mock/requests', counted: false, handler: (ex) => ex.sendJson(200, state.recentRequests.list()) },
     {
       method: 'POST',
       path: '/__mock/reset',

@@ -8,7 +8,9 @@
 import type { ChatMessage } from '../template/types.js';
 import type { ChatRequest } from '../providers/types.js';
 import { textAnswer, extractCategories, topicWord } from './answer-text.js';
+import { INVALID_OUTPUT_MARKER, REFUSAL } from './answer-markers.js';
 import { createRng, hashString } from './hash.js';
+import { answerPacked } from './pack-answer.js';
 import { sampleFromSchema } from './schema-sample.js';
 
 export interface MockAnswer {
@@ -31,11 +33,18 @@ export function mockAnswer(request: ChatRequest): MockAnswer {
   const { schema, jsonOutput } = request.params;
   // The categories usually sit in the system prompt, the item in the user message.
   const categories = extractCategories(prompt);
+  const asksJson = schema !== undefined || jsonOutput === true || ASKS_FOR_JSON.test(last);
+  const packed = schema ? answerPacked(last, () => promptText(request.messages.slice(0, -1)).text, schema.schema) : undefined;
   let text: string;
-  if (schema) {
+  if (packed !== undefined) {
+    text = packed;
+  } else if (asksJson && last.includes(INVALID_OUTPUT_MARKER)) {
+    // JSON (a forced tool's input must stay JSON) that lacks the schema's fields; prose when only JSON was asked.
+    text = schema ? JSON.stringify({ refusal: REFUSAL }) : REFUSAL;
+  } else if (schema) {
     const context = { random, categories, topic: topicWord(last, random), root: schema.schema };
     text = JSON.stringify(sampleFromSchema(schema.schema, context));
-  } else if (jsonOutput === true || ASKS_FOR_JSON.test(last)) {
+  } else if (asksJson) {
     text = JSON.stringify({ answer: textAnswer(last, random, categories) });
   } else {
     text = textAnswer(last, random, categories);

@@ -30,6 +30,7 @@ export function handleCompletion(dialect: Dialect, state: MockState, ex: Exchang
 
   const authError = dialect.authenticate(ex.req, behaviour.apiKey);
   if (authError) return fail(authError);
+  state.recentRequests.add(ex.path, ex.req.headers, ex.body);
   let json: unknown;
   try {
     json = JSON.parse(ex.body);

@@ -17,7 +17,7 @@ export interface FaultContext {
 export const GARBAGE_BODY = '<!DOCTYPE html><html><body><h1>Service Temporarily Unavailable</h1></body></html>';
 
 /** Injected 429s advise a short wait, like a real burst limit. */
-const INJECTED_RETRY_AFTER_MS = 1000;
+const INJECTED_RETRY_AFTER_MS = 300;
 
 const HTTP_FAULTS: Partial<Record<InjectedFault, ApiErrorSpec>> = {
   '400': { kind: 'invalid_request', message: 'Injected fault: this request is invalid.' },

@@ -4,7 +4,8 @@
  * process answers tens of thousands of requests per second and benchmarks measure the client.
  *
  * OpenAI base URL: `${url}/v1`; Anthropic base URL: `${url}`. Admin: `GET /__mock/stats`,
- * `POST /__mock/reset`, `GET|POST /__mock/config`, `GET /__mock/health`.
+ * `POST /__mock/reset`, `GET|POST /__mock/config`, `GET /__mock/health`, `GET /__mock/requests` (the last
+ * chat request bodies, oldest first, credentials left out).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import type { MockBehaviour, MockConfigPatch, MockServerOptions } from './option
 import { Router } from './router.js';
 import { createRoutes, notFound } from './routes.js';
 import { MockState } from './state.js';
+import type { RecordedRequest } from './recent-requests.js';
 import type { MockStats } from './stats.js';
 
 export interface MockServer {
@@ -20,6 +22,8 @@ export interface MockServer {
   readonly url: string;
   readonly port: number;
   stats(): MockStats;
+  /** The last chat requests received (up to `RECENT_REQUESTS`), oldest first. */
+  requests(): RecordedRequest[];
   /** Zero the stats and forget flaky attempt counts, prompt cache and rate-limit usage. */
   resetStats(): void;
   /** Change options at runtime (validated; throws a `TypeError` naming a bad option). `null` unsets. */
@@ -47,6 +51,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     url: `http://${host}:${address.port}`,
     port: address.port,
     stats: () => state.stats.snapshot(),
+    requests: () => state.recentRequests.list(),
     resetStats: () => state.reset(),
     configure: (next) => state.configure(next),
     options: () => state.behaviour,

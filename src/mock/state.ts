@@ -8,6 +8,7 @@ import { IdSource } from './ids.js';
 import { resolveBehaviour, type MockBehaviour, type MockConfigPatch } from './options.js';
 import { PromptCache } from './prompt-cache.js';
 import { RateLimiter } from './rate-limits.js';
+import { RecentRequests } from './recent-requests.js';
 import { StatsCollector } from './stats.js';
 
 const LIMIT_KEYS = ['rpm', 'tpm', 'inputTpm', 'outputTpm'] as const;
@@ -21,6 +22,8 @@ export class MockState {
   readonly faults: FaultPlanner;
   readonly promptCache = new PromptCache();
   readonly ids = new IdSource();
+  /** The last chat request bodies, for tests that check the wire format. */
+  readonly recentRequests = new RecentRequests();
   private latencyRandom: Random;
 
   constructor(patch: MockConfigPatch) {
@@ -42,7 +45,7 @@ export class MockState {
   }
 
   /**
-   * Zero the stats and forget flaky attempt counts, cached prompt prefixes and rate-limit usage, so the
+   * Zero the stats and forget flaky attempt counts, cached prompt prefixes, recent requests and rate-limit usage, so the
    * next test starts clean. Requests still in flight keep counting toward `inFlight`.
    */
   reset(): void {
@@ -52,6 +55,7 @@ export class MockState {
     this.stats.maxInFlight = inFlight;
     this.faults.clear();
     this.promptCache.clear();
+    this.recentRequests.clear();
     this.limiter = new RateLimiter(this.behaviour, Date.now());
     this.reseed();
   }

@@ -53,7 +53,13 @@ export interface RunSummary extends RunTotals {
   /** What stopped a fatal run, redacted. */
   fatalMessage?: string;
   /** Pack mode: requests and tokens saved. */
-  packed?: { requestsSaved: number };
+  packed?: {
+    requestsSaved: number;
+    /** Estimated: the shared prefix sent once per pack instead of once per item, minus the packing instructions. */
+    inputTokensSaved?: number;
+    /** Items a packed answer lacked (or could not be read), sent on their own. */
+    fallbackItems?: number;
+  };
 }
 
 /**

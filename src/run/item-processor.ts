@@ -1,5 +1,6 @@
 import type { ResponseCache } from '../cache/response-cache.js';
-import type { BudgetLedger, Reservation } from '../cost/budget-ledger.js';
+import type { Reservation } from '../cost/budget-ledger.js';
+import type { BudgetPort } from '../cost/budget-port.js';
 import { roundUsd } from '../cost/money.js';
 import type { Item } from '../input/types.js';
 import type { FailureInfo, FailureRecord, ResultRecord, RunMode } from '../journal/records.js';
@@ -22,7 +23,7 @@ export interface ItemPorts {
   };
   cache: Pick<ResponseCache, 'get' | 'put'> | null;
   cacheKey(request: ChatRequest): string;
-  budget: Pick<BudgetLedger, 'tryReserve' | 'settle' | 'release'> | null;
+  budget: Pick<BudgetPort, 'tryReserve' | 'settle' | 'release'> | null;
   /** USD for a usage; null when the price is unknown. */
   costOf(completion: Completion): number | null;
   /** Worst-case USD of a request before it is sent (budget reservation). */
@@ -50,7 +51,8 @@ export interface ItemSettings {
   defaultMaxOutputTokens: number;
 }
 
-type Answer =
+/** How one distinct request ended. */
+export type RequestAnswer =
   | { kind: 'ok'; completion: Completion; parsed?: unknown; attempts: number; latencyMs: number; costUsd: number | null }
   | { kind: 'failed'; info: FailureInfo; attempts: number }
   | { kind: 'stopped' };
@@ -64,7 +66,7 @@ class NotSent extends Error {}
  * waiting out a backoff never holds a concurrency slot.
  */
 export class ItemProcessor {
-  readonly #inFlightByKey = new Map<string, Promise<Answer>>();
+  readonly #inFlightByKey = new Map<string, Promise<RequestAnswer>>();
 
   constructor(
     private readonly ports: ItemPorts,
@@ -100,7 +102,7 @@ export class ItemProcessor {
       return;
     }
 
-    const pending = this.#ask(item.id, request);
+    const pending = this.ask(item.id, request);
     this.#inFlightByKey.set(key, pending);
     try {
       const answer = await pending;
@@ -123,8 +125,15 @@ export class ItemProcessor {
     }
   }
 
-  /** The attempt loop for one distinct request. */
-  async #ask(id: string, request: ChatRequest): Promise<Answer> {
+  /**
+   * The attempt loop for one distinct request: budget, scheduler, retries. `label` names it in events;
+   * `parse` judges the answer (a packed request brings its own, since it answers several items at once).
+   */
+  async ask(
+    label: string,
+    request: ChatRequest,
+    parse: (completion: Completion) => { parsed?: unknown } = (completion) => this.ports.parseAnswer(completion),
+  ): Promise<RequestAnswer> {
     const inputTokens = this.ports.estimateInputTokens(request);
     const maxOutput = request.params.maxTokens ?? this.settings.defaultMaxOutputTokens;
     const tokens = inputTokens + maxOutput;
@@ -132,7 +141,7 @@ export class ItemProcessor {
 
     for (let attempt = 1; ; attempt += 1) {
       if (this.control.stopping) return { kind: 'stopped' };
-      const reservation = this.#reserve(inputTokens, maxOutput);
+      const reservation = await this.#reserve(inputTokens, maxOutput);
       if (reservation === false) return { kind: 'stopped' };
 
       let paid: { completion: Completion; costUsd: number | null } | undefined;
@@ -140,7 +149,7 @@ export class ItemProcessor {
         const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(request));
         paid = { completion, costUsd: this.#settle(reservation, completion) };
         this.#observe(completion, tokens);
-        const { parsed } = this.ports.parseAnswer(completion);
+        const { parsed } = parse(completion);
         return { kind: 'ok', completion, parsed, attempts: attempt, latencyMs, costUsd: paid.costUsd };
       } catch (error) {
         if (isNotSent(error) || this.control.abandonSignal.aborted || isAbort(error)) {
@@ -166,7 +175,7 @@ export class ItemProcessor {
 
         const delayMs = this.ports.backoff(attempt, outcome.retryAfterMs);
         this.stats.recordRetry(outcome.info.class);
-        this.emit({ type: 'retry-scheduled', id, attempt, delayMs, errorClass: outcome.info.class, status: outcome.info.status });
+        this.emit({ type: 'retry-scheduled', id: label, attempt, delayMs, errorClass: outcome.info.class, status: outcome.info.status });
         await this.ports.sleep(delayMs, this.control.abandonSignal).catch(() => undefined);
       }
     }
@@ -187,11 +196,14 @@ export class ItemProcessor {
     }
   }
 
-  /** A reservation, null when there is no budget, or false when the budget is spent (the run stops). */
-  #reserve(inputTokens: number, maxOutput: number): Reservation | null | false {
+  /**
+   * A reservation, null when there is no budget, or false when the budget is spent (the run stops).
+   * Async because a budget shared through Redis reserves with a round trip; the local ledger answers at once.
+   */
+  async #reserve(inputTokens: number, maxOutput: number): Promise<Reservation | null | false> {
     const budget = this.ports.budget;
     if (!budget) return null;
-    const reservation = budget.tryReserve(this.ports.worstCaseCost(inputTokens, maxOutput));
+    const reservation = await budget.tryReserve(this.ports.worstCaseCost(inputTokens, maxOutput));
     if (reservation) return reservation;
     this.control.stop('budget');
     return false;
@@ -227,7 +239,7 @@ export class ItemProcessor {
     }
   }
 
-  #succeed(id: string, answer: Extract<Answer, { kind: 'ok' }>, source: 'api' | 'cache' | 'dedup'): void {
+  #succeed(id: string, answer: Extract<RequestAnswer, { kind: 'ok' }>, source: 'api' | 'cache' | 'dedup'): void {
     const { completion } = answer;
     const usage = completion.usage;
     const record: ResultRecord = {

@@ -44,12 +44,18 @@ export interface RunConfig {
   maxWaitMs: number;
 
   budgetUsd?: number;
+  /** `--budget-key`: share the budget, through `redisUrl`, with every process giving the same name. */
+  budgetKey?: string;
+  /** `--redis` / `LLM_BATCH_REDIS_URL`: share rate limits (and a keyed budget) across processes (§13). */
+  redisUrl?: string;
   prices: { input?: number; output?: number; cachedInput?: number; file?: string };
 
   /** Response cache directory; undefined = --no-cache. */
   cacheDir?: string;
   /** Structured output: retries of an answer that fails validation. @default 2 */
   maxInvalidOutputRetries: number;
+  /** `--pack`: items per request (realtime mode only); undefined = one item per request. */
+  pack?: number;
 
   /** The command that continues this run (shown when the run stops early). */
   resumeCommand: string;

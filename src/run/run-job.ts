@@ -1,7 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { computeCacheKey } from '../cache/cache-key.js';
 import { openResponseCache, type ResponseCache } from '../cache/response-cache.js';
-import { BudgetLedger, worstCaseCost } from '../cost/budget-ledger.js';
+import { BudgetLedger, worstCaseCost, type BudgetWarningFraction } from '../cost/budget-ledger.js';
+import type { BudgetPort } from '../cost/budget-port.js';
 import { costOfUsage } from '../cost/cost-of-usage.js';
 import type { ModelPrice } from '../cost/prices.js';
 import { estimateWorstCaseOutputTokens } from '../cost/output-limits.js';
@@ -14,16 +15,20 @@ import type { Item } from '../input/types.js';
 import type { ChatRequest, Provider } from '../providers/types.js';
 import { classifyFailure } from '../retry/classify-failure.js';
 import { computeBackoff } from '../retry/backoff.js';
+import type { RedisLink } from '../scheduler/redis-link.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import type { PromptTemplate } from '../template/types.js';
 import { AdmissionGate } from './admission-gate.js';
 import type { EventSink, RunSummary } from './events.js';
+import { inRunKey } from './in-run-key.js';
 import { ItemProcessor, type ItemPorts } from './item-processor.js';
+import { PackProcessor } from './pack/pack-processor.js';
 import { openRunOutput, type RunOutput } from './run-output.js';
 import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
 import { RunStats } from './run-stats.js';
 import { resolveRunPrice } from './resolve-run-price.js';
+import { openRunRedis, openRunSharedBudget } from './run-redis.js';
 import { sleep } from './sleep.js';
 
 /** The world a run touches, injected so tests can replace any part. */
@@ -44,6 +49,16 @@ const READ_AHEAD = 64;
 
 /** Run a realtime job end to end: scan, dispatch, journal, summarise. Throws UsageError before any request. */
 export async function runJob(config: RunConfig, template: PromptTemplate, deps: RunDeps): Promise<RunSummary> {
+  // First of all: an unreachable --redis must stop the run before anything is written or sent.
+  const redis = await openRunRedis(config, deps.emit);
+  try {
+    return await runRealtime(config, template, deps, redis);
+  } finally {
+    await redis?.close();
+  }
+}
+
+async function runRealtime(config: RunConfig, template: PromptTemplate, deps: RunDeps, redis: RedisLink | null): Promise<RunSummary> {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const { emit, control } = deps;
@@ -70,9 +85,10 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
       provider: config.provider,
       now,
       onEvent: emit,
+      limiterOptions: redis?.limiterOptions,
     });
     const cache = config.cacheDir ? openResponseCache(config.cacheDir) : null;
-    const ledger = createLedger(config, price, emit);
+    const ledger = await createLedger(config, price, emit, redis);
     const provider = await deps.createProvider();
     const stopScheduler = control.onStop((reason) => {
       if (reason === 'budget' && ledger) {
@@ -82,8 +98,9 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
     });
 
     const estimateInputTokens = await chooseTokenEstimator(config);
+    const ports = buildPorts(config, template, { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens });
     const processor = new ItemProcessor(
-      buildPorts(config, template, { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens }),
+      ports,
       {
         request: { params: config.params },
         mode: config.mode,
@@ -95,6 +112,10 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
       stats,
       emit,
     );
+    const packer =
+      config.pack === undefined
+        ? null
+        : new PackProcessor({ processor, ports, size: config.pack, request: { params: config.params }, mode: config.mode, control, stats, emit });
 
     emit({
       type: 'run-started',
@@ -112,12 +133,13 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
     ticker.unref();
 
     try {
-      const seen = await dispatchAll(config, processor, output, stats, control, deps.stdin);
+      const seen = await dispatchAll(config, packer ?? processor, output, stats, control, deps.stdin);
       if (stats.total === null) stats.setTotal(seen);
     } finally {
       clearInterval(ticker);
       stopScheduler();
       await scheduler.close();
+      await ledger?.close?.();
       await provider.close();
       await cache?.close();
     }
@@ -134,6 +156,7 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
       failedPath: output.paths.failed,
       fatalMessage: control.stopMessage,
       resumeCommand: stop === 'completed' && totals.failed === 0 ? undefined : config.resumeCommand,
+      ...(packer ? { packed: packer.savings } : {}),
     };
     await output.finish(totals);
     emit({ type: 'progress', totals });
@@ -144,13 +167,14 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
   }
 }
 
-function createLedger(config: RunConfig, price: ModelPrice | null, emit: EventSink): BudgetLedger | null {
+async function createLedger(config: RunConfig, price: ModelPrice | null, emit: EventSink, redis: RedisLink | null): Promise<BudgetPort | null> {
   if (config.budgetUsd === undefined || price === null) return null;
   const budgetUsd = config.budgetUsd;
-  return new BudgetLedger({
+  const options = {
     budgetUsd,
-    onWarning: (fraction, spentUsd) => emit({ type: 'budget-warning', fraction, spentUsd, budgetUsd }),
-  });
+    onWarning: (fraction: BudgetWarningFraction, spentUsd: number) => emit({ type: 'budget-warning', fraction, spentUsd, budgetUsd }),
+  };
+  return (await openRunSharedBudget(config, redis, options, emit)) ?? new BudgetLedger(options);
 }
 
 /** The pre-scan (§3): every item read and rendered before any request. Stdin is not scanned ahead. */
@@ -174,13 +198,14 @@ async function scanInput(
 /** Read items and hand each to the processor, never more than the gate allows at once. Returns items seen. */
 async function dispatchAll(
   config: RunConfig,
-  processor: ItemProcessor,
+  processor: Pick<ItemProcessor, 'process'> & { flush?(): void },
   output: RunOutput,
   stats: RunStats,
   control: RunControl,
   stdin: Readable | undefined,
 ): Promise<number> {
-  const gate = new AdmissionGate(config.concurrency + READ_AHEAD);
+  // A pack holds its items until it is full, so the gate must admit enough for every slot to carry one.
+  const gate = new AdmissionGate(config.concurrency * (config.pack ?? 1) + READ_AHEAD);
   // Off-heap and exact: a Set of a million ids alone would cost ~45 MB of the memory bound (SPEC §12).
   const seenIds = new IdRegistry();
   let admitted = 0;
@@ -210,6 +235,7 @@ async function dispatchAll(
     }
     processor.process(item).finally(() => gate.leave());
   }
+  processor.flush?.();
   await gate.idle();
   return admitted;
 }
@@ -218,7 +244,7 @@ interface PortParts {
   provider: Provider;
   scheduler: Scheduler;
   cache: ResponseCache | null;
-  ledger: BudgetLedger | null;
+  ledger: BudgetPort | null;
   price: ModelPrice | null;
   output: RunOutput;
   now: () => number;
@@ -244,7 +270,7 @@ function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortPart
     schedule: (tokens, task) => scheduler.schedule(tokens, task),
     scheduler,
     cache,
-    cacheKey: (request) => computeCacheKey({ provider: config.provider, baseUrl: config.baseUrl, request }),
+    cacheKey: cache ? (request) => computeCacheKey({ provider: config.provider, baseUrl: config.baseUrl, request }) : inRunKey,
     budget: ledger,
     costOf: (completion) => (price ? costOfUsage(completion.usage, price, config.mode) : null),
     worstCaseCost: (inputTokens, maxOutputTokens) =>

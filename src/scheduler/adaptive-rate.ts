@@ -112,8 +112,11 @@ export class AdaptiveRate {
     return this.clampTo(this.cap);
   }
 
-  /** A 429/529 arrived, with the provider's advice when it gave one. */
-  onRateLimited(now: number, retryAfterMs?: number): RateLimitedDecision {
+  /**
+   * A 429/529 arrived, with the provider's advice when it gave one. `decrease: false` pauses without
+   * cutting the rate: a 529 says the provider is overloaded for everyone, not that we went too fast.
+   */
+  onRateLimited(now: number, retryAfterMs?: number, options: { decrease?: boolean } = {}): RateLimitedDecision {
     const advisedUntil = retryAfterMs === undefined ? now : now + Math.max(0, retryAfterMs);
     if (now < this.windowEnd) {
       // Same episode: honour a later advice, but do not decrease again or announce it again.
@@ -123,8 +126,10 @@ export class AdaptiveRate {
       return { factor: this.current, pauseUntil: this.pausedUntil, pauseMs, newWindow: false };
     }
     this.consecutive += 1;
-    this.current = Math.max(this.options.minFactor, this.current * this.options.decreaseFactor);
-    this.lastDecreaseAt = now;
+    if (options.decrease !== false) {
+      this.current = Math.max(this.options.minFactor, this.current * this.options.decreaseFactor);
+      this.lastDecreaseAt = now;
+    }
     const pauseMs = retryAfterMs === undefined ? this.backoffMs() : Math.max(0, retryAfterMs);
     this.pausedUntil = now + pauseMs;
     this.windowEnd = now + Math.max(pauseMs, this.options.minWindowMs);

@@ -12,6 +12,9 @@ const require = createRequire(import.meta.url);
 /** `bottleneck/lib/LocalDatastore.js`: the in-process datastore (Redis uses RedisDatastore instead). */
 export const LocalDatastore = require('bottleneck/lib/LocalDatastore.js') as { prototype: object };
 
+/** `bottleneck/lib/RedisDatastore.js`: the clustered datastore (`datastore: 'ioredis'`). */
+export const RedisDatastore = require('bottleneck/lib/RedisDatastore.js') as { prototype: object };
+
 /** `bottleneck/lib/Events.js`: the event emitter every limiter owns. */
 export const Events = require('bottleneck/lib/Events.js') as { prototype: object };
 

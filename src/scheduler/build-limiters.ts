@@ -1,7 +1,9 @@
 import Bottleneck from 'bottleneck';
 import { applyBottleneckHeartbeatFix } from './bottleneck-heartbeat-fix.js';
+import { applyBottleneckRedisFix } from './bottleneck-redis-fix.js';
 import { applyBottleneckSpeedup } from './bottleneck-speedup.js';
 import { TOKEN_REFILL_MS } from './limiter-settings.js';
+import { RedisUpkeep } from './redis-upkeep.js';
 
 /** The two limiters one provider key is paced by. */
 export interface LimiterPair {
@@ -9,6 +11,12 @@ export interface LimiterPair {
   requests: Bottleneck;
   /** Token bucket only: no maxConcurrent, so token weights never eat concurrency slots. */
   tokens: Bottleneck;
+  /** The limits live in Redis, shared with other processes (`datastore: 'ioredis'`, SPEC §13). */
+  clustered: boolean;
+  /** Call before a 429 pause sets the request reservoir to 0: lets a pause orphaned by a dead process end. */
+  markPaused(untilMs: number): void;
+  /** Clustered only: the sweep that reclaims what dead processes left in Redis. */
+  upkeep?: RedisUpkeep;
 }
 
 /** Options for {@link buildLimiters}. */
@@ -34,6 +42,7 @@ export interface BuildLimitersOptions {
 export function buildLimiters(options: BuildLimitersOptions): LimiterPair {
   applyBottleneckSpeedup();
   applyBottleneckHeartbeatFix();
+  applyBottleneckRedisFix();
   const shared = options.shared ?? {};
   const id = (suffix: string): Bottleneck.ConstructorOptions =>
     shared.id === undefined ? {} : { id: `${shared.id}:${suffix}` };
@@ -47,10 +56,30 @@ export function buildLimiters(options: BuildLimitersOptions): LimiterPair {
   });
   requests.on('error', options.onError);
   tokens.on('error', options.onError);
-  return { requests, tokens };
+  if (!isClustered(shared)) return { requests, tokens, clustered: false, markPaused: () => undefined };
+
+  // A clustered limiter adopts the settings already in Redis (bottleneck's `init` only creates missing
+  // keys), which may be another run's: this run's flags must apply, so push them.
+  const push = (limiter: Bottleneck, settings: Bottleneck.ConstructorOptions): void => {
+    void Promise.resolve(limiter.updateSettings(settings)).catch(options.onError);
+  };
+  push(requests, options.requests);
+  push(tokens, options.tokens);
+  const upkeep = new RedisUpkeep(shared.connection, `${shared.id}:requests`, options.onError);
+  return { requests, tokens, clustered: true, markPaused: (untilMs) => upkeep.markPaused(untilMs), upkeep };
 }
 
-/** Disconnects both limiters (stops heartbeats; closes Redis connections in a clustered setup). */
+/**
+ * Disconnects both limiters: stops heartbeats and, clustered, unsubscribes them from the shared
+ * connection (whose owner closes it).
+ */
 export async function disconnectLimiters(pair: LimiterPair): Promise<void> {
+  pair.upkeep?.stop();
   await Promise.all([pair.requests.disconnect(), pair.tokens.disconnect()]);
+}
+
+function isClustered(
+  shared: Bottleneck.ConstructorOptions,
+): shared is Bottleneck.ConstructorOptions & { connection: Bottleneck.IORedisConnection; id: string } {
+  return shared.datastore === 'ioredis' && shared.connection instanceof Bottleneck.IORedisConnection && typeof shared.id === 'string';
 }

@@ -30,14 +30,27 @@ export function requestLimiterSettings(concurrency: number, rpm: number | undefi
   return { maxConcurrent: concurrency, minTime: rpm === undefined ? 0 : MS_PER_MINUTE / rpm };
 }
 
-/** Token limiter settings for a rate; `undefined` turns the bucket off (no limit known). */
-export function tokenBucketSettings(tpm: number | undefined): Bottleneck.ConstructorOptions {
+/**
+ * Token limiter settings for a rate; `undefined` turns the bucket off (no limit known). `clustered`: the
+ * bucket lives in Redis, whose Lua refill adds `amount` for every whole interval elapsed (the in-process
+ * one adds it once per heartbeat) and whose reservoir is kept with HINCRBY, which refuses fractions — so
+ * whole tokens per step, and the step's length stretched to keep the rate exact.
+ */
+export function tokenBucketSettings(tpm: number | undefined, clustered = false): Bottleneck.ConstructorOptions {
   if (tpm === undefined) {
     return {
       reservoir: null,
       reservoirIncreaseInterval: null,
       reservoirIncreaseAmount: null,
       reservoirIncreaseMaximum: null,
+    };
+  }
+  if (clustered) {
+    const amount = Math.max(1, Math.round((tpm * TOKEN_REFILL_MS) / MS_PER_MINUTE));
+    return {
+      reservoirIncreaseInterval: (amount * MS_PER_MINUTE) / tpm,
+      reservoirIncreaseAmount: amount,
+      reservoirIncreaseMaximum: tokenBucketCapacity(tpm),
     };
   }
   return {
@@ -49,9 +62,12 @@ export function tokenBucketSettings(tpm: number | undefined): Bottleneck.Constru
   };
 }
 
-/** The most tokens the bucket holds; at least one, or no job could ever be charged a token. */
+/**
+ * The most tokens the bucket holds; at least one, or no job could ever be charged a token. Whole tokens,
+ * so that every level the bucket goes through stays whole (Redis's HINCRBY refuses fractions).
+ */
 export function tokenBucketCapacity(tpm: number): number {
-  return Math.max(1, (tpm * TOKEN_BURST_SECONDS) / 60);
+  return Math.max(1, Math.floor((tpm * TOKEN_BURST_SECONDS) / 60));
 }
 
 /**

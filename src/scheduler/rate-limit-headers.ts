@@ -114,8 +114,17 @@ export function parseAnthropicRateLimits(headers: Record<string, string>, now: n
  * or undefined when the response had no usable rate-limit headers.
  */
 export function parseRateLimitHeaders(headers: Record<string, string>, now: number): RateLimitSnapshot | undefined {
+  // Runs on every response: a response without such headers should cost a scan of its names, not a copy.
+  if (!hasRateLimitHeader(headers)) return undefined;
   const normalized = normalizeHeaders(headers);
   return parseOpenAiRateLimits(normalized) ?? parseAnthropicRateLimits(normalized, now);
+}
+
+const RATE_LIMIT_HEADER = /^(?:x-ratelimit-|anthropic-ratelimit-)/i;
+
+function hasRateLimitHeader(headers: Record<string, string>): boolean {
+  for (const name in headers) if (RATE_LIMIT_HEADER.test(name)) return true;
+  return false;
 }
 
 function readWindow(

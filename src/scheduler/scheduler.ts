@@ -10,6 +10,7 @@ import {
   type LearnedLimits,
 } from './learned-limits.js';
 import { requestLimiterSettings, tokenBucketCapacity, tokenBucketSettings, tokenCharge } from './limiter-settings.js';
+import { LocalSlots } from './local-slots.js';
 import { PauseGate } from './pause-gate.js';
 import { parseRateLimitHeaders } from './rate-limit-headers.js';
 import { RateMeter } from './rate-meter.js';
@@ -32,6 +33,9 @@ interface PendingJob {
 const noop = (): void => undefined;
 
 /** Builds the scheduler the run engine uses for one provider key (SPEC §9). */
+/** Anthropic's "overloaded": a pause for everyone, not a sign that this run is too fast. */
+const OVERLOADED_STATUS = 529;
+
 export function createScheduler(options: SchedulerOptions): Scheduler {
   validateSchedulerOptions(options);
   return new LimitedScheduler(options);
@@ -52,6 +56,8 @@ class LimitedScheduler implements Scheduler {
   private tokenCapacity = 0;
   private running = 0;
   private stopped = false;
+  /** In-process concurrency slots; undefined when clustered, where bottleneck bounds it across processes. */
+  private readonly slots: LocalSlots | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.now = options.now ?? Date.now;
@@ -59,12 +65,14 @@ class LimitedScheduler implements Scheduler {
     this.appliedRpm = options.rpm;
     this.appliedTpm = options.tpm;
     if (options.tpm !== undefined) this.tokenCapacity = tokenBucketCapacity(options.tpm);
+    const clustered = options.limiterOptions?.datastore === 'ioredis';
     this.limiters = buildLimiters({
       requests: requestLimiterSettings(options.concurrency, options.rpm),
-      tokens: { ...tokenBucketSettings(options.tpm), reservoir: options.tpm === undefined ? null : this.tokenCapacity },
+      tokens: { ...tokenBucketSettings(options.tpm, clustered), reservoir: options.tpm === undefined ? null : this.tokenCapacity },
       shared: options.limiterOptions,
       onError: (error) => this.emit({ type: 'warning', message: `${options.provider} rate limiter: ${String(error)}` }),
     });
+    this.slots = this.limiters.clustered ? undefined : new LocalSlots(options.concurrency);
     this.gate = new PauseGate(
       this.now,
       () => (this.appliedRpm === undefined ? 0 : 60_000 / this.appliedRpm),
@@ -96,9 +104,25 @@ class LimitedScheduler implements Scheduler {
     return new Promise<T>((resolve, reject) => {
       const job: PendingJob = { reject, done: false };
       this.pending.add(job);
-      // Errors of the task go to `reject` inside `dispatch`; what reaches this catch is bottleneck
-      // dropping the job (stop), after the job was already rejected.
-      this.limiters.requests.schedule(() => this.dispatch(job, tokens, task, resolve, reject)).catch(noop);
+      // Errors of the task go to `reject` inside `dispatch`. What reaches this catch is bottleneck dropping
+      // the job: on stop (already rejected), or when its datastore failed (Redis): that job must not hang.
+      const dropped = (error: unknown): void => {
+        if (job.done) return;
+        job.done = true;
+        this.pending.delete(job);
+        reject(error);
+      };
+      const viaLimiter = () => this.limiters.requests.schedule(() => this.dispatch(job, tokens, task, resolve, reject));
+      const slots = this.slots;
+      if (slots === undefined) {
+        viaLimiter().catch(dropped);
+        return;
+      }
+      // In process, the slot bounds concurrency; the limiter is only needed to space requests or hold a pause.
+      slots.acquire(() => {
+        const paced = this.appliedRpm !== undefined || this.gate.closed;
+        (paced ? viaLimiter() : this.dispatch(job, tokens, task, resolve, reject)).catch(dropped).finally(() => slots.release());
+      });
     });
   }
 
@@ -125,8 +149,9 @@ class LimitedScheduler implements Scheduler {
     if (this.stopped) return;
     const now = this.now();
     const factorBefore = this.aimd.factor;
-    const decision = this.aimd.onRateLimited(now, retryAfterMs);
-    if (decision.newWindow) {
+    const overloaded = status === OVERLOADED_STATUS;
+    const decision = this.aimd.onRateLimited(now, retryAfterMs, { decrease: !overloaded });
+    if (decision.newWindow && !overloaded) {
       if (this.requestReference() === undefined) {
         // No limit known: the pace that drew the 429 is the only reference there is.
         this.discoveredRpm = Math.max(MIN_RPM, this.meter.perMinute(now) / factorBefore);
@@ -135,6 +160,7 @@ class LimitedScheduler implements Scheduler {
       this.applyRates(true);
     }
     if (decision.pauseMs > 0) {
+      this.limiters.markPaused(decision.pauseUntil);
       this.update(this.limiters.requests, { reservoir: 0 });
       this.gate.pauseUntil(decision.pauseUntil);
     }
@@ -248,7 +274,7 @@ class LimitedScheduler implements Scheduler {
     const wasOn = this.appliedTpm !== undefined;
     this.appliedTpm = tpm;
     this.tokenCapacity = tpm === undefined ? 0 : tokenBucketCapacity(tpm);
-    const settings = tokenBucketSettings(tpm);
+    const settings = tokenBucketSettings(tpm, this.limiters.clustered);
     // A bucket that appears starts full, like the provider's; one that changes rate keeps its level.
     const starting = !wasOn && tpm !== undefined;
     this.update(this.limiters.tokens, starting ? { ...settings, reservoir: this.tokenCapacity } : settings);

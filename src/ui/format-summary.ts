@@ -31,9 +31,7 @@ export function formatSummary(summary: RunSummary, options: SummaryFormatOptions
   lines.push(row('time', `${formatDuration(summary.elapsedMs)} · ${formatRate(summary.rate)} items/s`));
   lines.push(row('cache', formatCache(summary)));
   lines.push(row('retries', formatWithClasses(summary.retries, summary.retriesByClass)));
-  if (summary.packed !== undefined && summary.packed.requestsSaved > 0) {
-    lines.push(row('packing', `${formatCount(summary.packed.requestsSaved)} requests saved`));
-  }
+  if (summary.packed !== undefined) lines.push(row('packing', formatPacking(summary.packed)));
   lines.push(row('results', sanitizeText(summary.outputPath)));
   if (summary.failed > 0) lines.push(row('failures', sanitizeText(summary.failedPath)));
   if (summary.resumeCommand !== undefined && summary.resumeCommand !== '') {
@@ -41,6 +39,19 @@ export function formatSummary(summary: RunSummary, options: SummaryFormatOptions
     lines.push('to resume:', sanitizeText(summary.resumeCommand));
   }
   return lines.join('\n');
+}
+
+/** Requests saved, and the estimated input tokens saved and items sent alone when there are any. */
+function formatPacking(packed: NonNullable<RunSummary['packed']>): string {
+  // Negative when packs kept failing and their items went out alone as well: say so plainly.
+  const saved = packed.requestsSaved;
+  const parts = [saved >= 0 ? `${formatCount(saved)} requests saved` : `${formatCount(-saved)} more requests than without packing`];
+  const tokens = packed.inputTokensSaved;
+  // Without a shared system prompt the packing instructions can outweigh what is saved.
+  if (tokens !== undefined && tokens > 0) parts.push(`~${formatCount(tokens)} input tokens saved`);
+  if (tokens !== undefined && tokens < 0) parts.push(`~${formatCount(-tokens)} more input tokens`);
+  if (packed.fallbackItems) parts.push(`${formatCount(packed.fallbackItems)} ${plural(packed.fallbackItems, 'item')} sent alone`);
+  return parts.join(' · ');
 }
 
 /** The stop reason in plain words, with what is left when the run did not finish. */

@@ -39,8 +39,9 @@ describe('transient faults', () => {
     server.configure({
       failRate: 0.2,
       seed: 7,
-      // 429s pause the whole run for their retry-after (1 s), so they are a smaller share than the rest.
-      faultMix: { '429': 1, '500': 3, '502': 3, '503': 3, '529': 1, reset: 3, garbage: 3, truncated: 3, hang: 1 },
+      // Every 429/529 pauses the whole run for its retry-after (1 s): as on real APIs they are rarer than
+      // the rest, or this test would measure pauses (a pause per ~1.3 s at equal weights).
+      faultMix: { '429': 0.6, '500': 3, '502': 3, '503': 3, '529': 0.25, reset: 3, garbage: 3, truncated: 3, hang: 1 },
     });
     const result = await runCli(['run', input, '-m', 'gpt-4o-mini', '-o', out, '-c', '64', '--timeout', '2', ...common], {
       env: openaiEnv(server),
@@ -56,6 +57,8 @@ describe('transient faults', () => {
     const stats = server.stats();
     expect(stats.requests).toBeGreaterThan(2000);
     expect(results.some((r) => r.attempts > 1)).toBe(true);
+    for (const status of ['429', '500', '502', '503', '529']) expect(stats.byStatus[status] ?? 0).toBeGreaterThan(0);
+    for (const fault of ['reset', 'hang']) expect(stats.byStatus[fault] ?? 0).toBeGreaterThan(0);
     expect(readFailures(join(dir, 'out.failed.jsonl'))).toHaveLength(0);
   }, 300_000);
 

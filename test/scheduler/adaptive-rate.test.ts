@@ -68,3 +68,13 @@ describe('AdaptiveRate', () => {
     expect(aimd.onRunningLow(6000).factor).toBeCloseTo(0.81);
   });
 });
+
+describe('AdaptiveRate: overload (529) pauses without slowing down', () => {
+  it('keeps the factor but still pauses for the advised time', () => {
+    const aimd = new AdaptiveRate();
+    const decision = aimd.onRateLimited(1_000, 2_000, { decrease: false });
+    expect(decision).toMatchObject({ factor: 1, pauseMs: 2_000, newWindow: true });
+    expect(aimd.isPaused(2_500)).toBe(true);
+    expect(aimd.onRateLimited(10_000, 500).factor).toBeCloseTo(0.7);
+  });
+});

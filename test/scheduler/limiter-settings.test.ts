@@ -25,6 +25,18 @@ describe('limiter settings', () => {
   });
 
   it.each([
+    [60_000, { reservoirIncreaseInterval: 100, reservoirIncreaseAmount: 100, reservoirIncreaseMaximum: 10_000 }],
+    [100_000, { reservoirIncreaseInterval: (167 * 60_000) / 100_000, reservoirIncreaseAmount: 167, reservoirIncreaseMaximum: 16_666 }],
+    [1_000, { reservoirIncreaseInterval: 120, reservoirIncreaseAmount: 2, reservoirIncreaseMaximum: 166 }],
+    [10, { reservoirIncreaseInterval: 6_000, reservoirIncreaseAmount: 1, reservoirIncreaseMaximum: 1 }],
+  ])('in Redis, refills %s tpm in whole tokens at the exact rate: %j', (tpm, expected) => {
+    const settings = tokenBucketSettings(tpm, true);
+    expect(settings).toEqual(expected);
+    const perMinute = ((settings.reservoirIncreaseAmount as number) * 60_000) / (settings.reservoirIncreaseInterval as number);
+    expect(perMinute).toBeCloseTo(tpm, 6);
+  });
+
+  it.each([
     [500, 1000, { weight: 500, debt: 0 }],
     [1000, 1000, { weight: 1000, debt: 0 }],
     [2500, 1000, { weight: 1000, debt: 1500 }],

@@ -139,8 +139,13 @@ describe('createScheduler', () => {
     const limited = events.filter((event) => event.type === 'rate-limited');
     expect(limited).toHaveLength(2);
     expect(limited[1]).toMatchObject({ status: 529, pauseMs: 100 });
-    // Two decreases of 0.7 from the flag: 6000 → 4200 → 2940 requests/min.
-    expect(limited[1].type === 'rate-limited' && limited[1].reason).toMatch(/then 2940 requests\/min/);
+    // One decrease of 0.7 from the flag (6000 → 4200 requests/min); the 529 pauses without another cut.
+    expect(limited[1].type === 'rate-limited' && limited[1].reason).toMatch(/then 4200 requests\/min/);
+    scheduler.reportRateLimited(100, 429);
+    await sleep(1100);
+    scheduler.reportRateLimited(100, 429);
+    const last = events.filter((event) => event.type === 'rate-limited').at(-1);
+    expect(last?.type === 'rate-limited' && last.reason).toMatch(/then 2940 requests\/min/);
   });
 
   it('adopts limits learned from headers, announces each change once, and slows to them', async () => {

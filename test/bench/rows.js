@@ -1,0 +1,235 @@
+/**
+ * The benchmark rows of SPEC §12 / issue 4 (a–e) plus `status` on a million-line output (f). Each row
+ * builds its inputs in `ctx.dir`, runs the CLI against a mock server in its own process, and returns
+ * what the table shows. Sizes shrink with `--quick`, which is a smoke run: its numbers are not the
+ * SPEC's measurements.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { itemLine, resultLine, TEMPLATE, writeLines } from './inputs.js';
+import { startServerProcess } from './mock-server.js';
+import { commandLine, runCli } from './spawn-cli.js';
+
+const MODEL = 'gpt-4o-mini';
+/** Row c: start-up, learning the limits and any opening burst are not the steady part. */
+const STEADY_AFTER_MS = 10_000;
+
+/** Sizes for the full run and for `--quick`. */
+const SIZES = {
+  full: { a: 50_000, b: 16_000, cExtraSeconds: 60, d: 1_000_000, e: 1_000_000 },
+  quick: { a: 10_000, b: 4_000, cExtraSeconds: 20, d: 100_000, e: 100_000 },
+};
+
+export const ROWS = [
+  { id: 'a', title: 'overhead: 0 ms latency, -c 64', run: overhead },
+  { id: 'b', title: 'latency-bound: 250 ms, -c 200', run: latencyBound },
+  { id: 'c', title: 'rate-limited: server 1,200 RPM, no --rpm', run: rateLimited },
+  { id: 'd', title: 'memory: 1M-item JSONL, 0 ms', run: memory },
+  { id: 'e', title: 'resume start-up: 1M-line results', run: resumeStartup },
+  { id: 'f', title: 'status on a 1M-line output', run: statusTiming },
+];
+
+/** (a) End-to-end items/s, wall clock of the CLI process including start-up and pre-scan. */
+async function overhead(ctx) {
+  const items = sizes(ctx).a;
+  const { result, command } = await runAgainstServer(ctx, 'a', items, { latencyMs: 0 }, ['-c', '64']);
+  const perSecond = items / (result.wallMs / 1000);
+  return {
+    value: perSecond,
+    display: `${fmt(perSecond)} items/s`,
+    target: '≥ 3,000 items/s',
+    pass: perSecond >= 3000,
+    notes: `${fmt(items)} items in ${secs(result.wallMs)} (CLI CPU ${cpu(result)}), peak RSS ${fmt(result.peakRssMb)} MB`,
+    command,
+  };
+}
+
+/**
+ * (b) Share of the ideal 800 items/s (200 in flight / 0.25 s). Measured at the server, from the first
+ * request's arrival to the last one's answer, so the CLI's start-up (row a's business) is not counted;
+ * the end-to-end figure is in the notes.
+ */
+async function latencyBound(ctx) {
+  const items = sizes(ctx).b;
+  const latencyMs = 250;
+  const ideal = 200 / (latencyMs / 1000);
+  const { result, stats, command } = await runAgainstServer(ctx, 'b', items, { latencyMs }, ['-c', '200']);
+  const windowMs = stats.lastRequestAt - stats.firstRequestAt + latencyMs;
+  const share = items / (windowMs / 1000) / ideal;
+  const endToEnd = items / (result.wallMs / 1000) / ideal;
+  return {
+    value: share * 100,
+    display: `${pct(share)} of ${ideal}/s`,
+    target: '≥ 95%',
+    pass: share >= 0.95,
+    notes: `${fmt(items)} items; server window ${secs(windowMs)}; end to end ${pct(endToEnd)} (${secs(result.wallMs)}, CLI CPU ${cpu(result)}); max in flight ${stats.maxInFlight}`,
+    command,
+  };
+}
+
+/**
+ * (c) The server's bucket starts full (like OpenAI's), so a client may send up to RPM requests at once
+ * before the limit bites; the steady rate is measured after that: successes per minute from 10 s after
+ * the first request to the last one, from the server's counters sampled every second. 429s are counted
+ * over all requests.
+ */
+async function rateLimited(ctx) {
+  const rpm = 1200;
+  const items = rpm + (rpm / 60) * sizes(ctx).cExtraSeconds;
+  const samples = [];
+  const { result, stats, command } = await runAgainstServer(ctx, 'c', items, { latencyMs: 0, rpm }, ['-c', '64'], {
+    everyMs: 1000,
+    sample: (s) => samples.push({ at: Date.now(), ok: s.byStatus['200'] ?? 0 }),
+  });
+  const ok = stats.byStatus['200'] ?? 0;
+  const limited = stats.byStatus['429'] ?? 0;
+  const from = samples.find((s) => s.at >= stats.firstRequestAt + STEADY_AFTER_MS);
+  if (from === undefined || stats.lastRequestAt - from.at < STEADY_AFTER_MS) {
+    throw new Error('run too short for a steady window: raise the item count');
+  }
+  const steadyRpm = (ok - from.ok) / ((stats.lastRequestAt - from.at) / 60_000);
+  const share = steadyRpm / rpm;
+  const limitedShare = limited / stats.requests;
+  const wholeRpm = ok / ((stats.lastRequestAt - stats.firstRequestAt) / 60_000);
+  return {
+    value: share * 100,
+    display: `${pct(share)} of limit, ${pct(limitedShare, 2)} 429s`,
+    target: '≥ 95%, ≤ 1% 429s',
+    pass: share >= 0.95 && limitedShare <= 0.01 && ok === items,
+    notes: `${fmt(items)} items, ${fmt(limited)} × 429 of ${fmt(stats.requests)} requests; steady ${fmt(steadyRpm)} RPM over ${secs(stats.lastRequestAt - from.at)}; whole run ${fmt(wholeRpm)} RPM, wall ${secs(result.wallMs)} (CLI CPU ${cpu(result)})`,
+    command,
+  };
+}
+
+/** (d) Peak RSS of the CLI over a million items (its high-water mark, sampled every 100 ms). */
+async function memory(ctx) {
+  const items = sizes(ctx).d;
+  const { result, command } = await runAgainstServer(ctx, 'd', items, { latencyMs: 0 }, ['-c', '64']);
+  return {
+    value: result.peakRssMb,
+    display: `${fmt(result.peakRssMb)} MB`,
+    target: '≤ 250 MB',
+    pass: result.peakRssMb <= 250,
+    notes: `${fmt(items)} items in ${secs(result.wallMs)} (${fmt(items / (result.wallMs / 1000))} items/s, CLI CPU ${cpu(result)})`,
+    command,
+  };
+}
+
+/**
+ * (e) `--resume` on an output holding N results, with an input of N + 1 items: the time from spawn to
+ * the one missing item's request reaching the server is the start-up (read, pre-scan, skip set).
+ */
+async function resumeStartup(ctx) {
+  const fixture = await resumeFixture(ctx);
+  // The same server as the fixture's run: its URL is part of the output's fingerprint.
+  await fixture.server.reset();
+  const { args, env } = cliArgs(fixture.input, fixture.output, fixture.server.url, ['--resume']);
+  const result = await checked(runCli(args, { env, nodeArgs: ctx.nodeArgs }));
+  const stats = await fixture.server.stats();
+  if (stats.requests !== 1) throw new Error(`expected exactly 1 request on resume, the server saw ${stats.requests}`);
+  const startupMs = stats.firstRequestAt - result.spawnedAt;
+  return {
+    value: startupMs / 1000,
+    display: `${secs(startupMs)} to first request`,
+    target: '≤ 5 s',
+    pass: startupMs <= 5000,
+    notes: `${fmt(fixture.lines)} result lines (${mb(fixture.output)} MB), input ${fmt(fixture.lines + 1)} items; exit after ${secs(result.wallMs)} (CLI CPU ${cpu(result)}), peak RSS ${fmt(result.peakRssMb)} MB`,
+    command: `${commandLine(args, redactEnv(env))}   [server: latencyMs=0]`,
+  };
+}
+
+/** (f) `status` on the same output: reads results (full parse for totals) and counts pending in the input. */
+async function statusTiming(ctx) {
+  const fixture = await resumeFixture(ctx);
+  const args = ['status', fixture.output];
+  const result = await checked(runCli(args));
+  return {
+    value: result.wallMs / 1000,
+    display: secs(result.wallMs),
+    target: '— (no SPEC target)',
+    pass: null,
+    notes: `${fmt(fixture.lines)}+ result lines, pending counted over ${fmt(fixture.lines + 1)} input items; CPU ${cpu(result)}, peak RSS ${fmt(result.peakRssMb)} MB`,
+    command: commandLine(args),
+  };
+}
+
+/**
+ * An output as a finished run over N items leaves it, made quickly: a real run with `--limit 1` writes
+ * the state file (whose fingerprint covers the input's head, not its length), then the results file is
+ * replaced by N generated lines. Shared by rows e and f.
+ */
+function resumeFixture(ctx) {
+  ctx.resumeFixture ??= (async () => {
+    const lines = sizes(ctx).e;
+    const input = path.join(ctx.dir, 'resume-items.jsonl');
+    const output = path.join(ctx.dir, 'resume-out.jsonl');
+    writeLines(input, lines + 1, itemLine);
+    const server = await startServerProcess({ latencyMs: 0 });
+    ctx.cleanups.push(() => server.close());
+    const { args, env } = cliArgs(input, output, server.url, ['--limit', '1']);
+    await checked(runCli(args, { env }));
+    writeLines(output, lines, resultLine);
+    return { input, output, lines, server };
+  })();
+  return ctx.resumeFixture;
+}
+
+/**
+ * Generate `items` inputs, start a server with `serverOptions`, run the CLI once, read the server's stats
+ * (and, with `poll`, sample them while the CLI runs).
+ */
+async function runAgainstServer(ctx, name, items, serverOptions, extraArgs, poll) {
+  const input = path.join(ctx.dir, `${name}-items.jsonl`);
+  const output = path.join(ctx.dir, `${name}-out.jsonl`);
+  writeLines(input, items, itemLine);
+  const server = await startServerProcess(serverOptions);
+  try {
+    const { args, env } = cliArgs(input, output, server.url, extraArgs);
+    const timer = poll ? setInterval(() => server.stats().then(poll.sample, () => undefined), poll.everyMs) : undefined;
+    const result = await checked(runCli(args, { env, nodeArgs: ctx.nodeArgs })).finally(() => clearInterval(timer));
+    const stats = await server.stats();
+    const written = countLines(output);
+    if (written !== items) throw new Error(`expected ${items} results, found ${written}`);
+    const serverFlags = Object.entries(serverOptions).map(([k, v]) => `${k}=${v}`).join(' ');
+    return { result, stats, command: `${commandLine(args, redactEnv(env))}   [server: ${serverFlags}]` };
+  } finally {
+    await server.close();
+    fs.rmSync(input, { force: true });
+  }
+}
+
+function cliArgs(input, output, serverUrl, extraArgs) {
+  const template = path.join(path.dirname(input), 'classify.txt');
+  if (!fs.existsSync(template)) fs.writeFileSync(template, TEMPLATE);
+  return {
+    args: ['run', input, '-t', template, '-m', MODEL, '-o', output, '--no-cache', '--quiet', ...extraArgs],
+    env: { OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: `${serverUrl}/v1` },
+  };
+}
+
+async function checked(promise) {
+  const result = await promise;
+  if (result.code !== 0) throw new Error(`CLI exited with ${result.code}:\n${result.stderr}`);
+  return result;
+}
+
+function redactEnv(env) {
+  return { ...env, OPENAI_BASE_URL: 'http://127.0.0.1:$PORT/v1' };
+}
+
+function countLines(file) {
+  const buffer = fs.readFileSync(file);
+  let count = 0;
+  for (let i = buffer.indexOf(10); i !== -1; i = buffer.indexOf(10, i + 1)) count += 1;
+  return count;
+}
+
+function sizes(ctx) {
+  return ctx.quick ? SIZES.quick : SIZES.full;
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const cpu = (result) => `${result.cpuSeconds.toFixed(1)} s`;
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const pct = (share, digits = 1) => `${(share * 100).toFixed(digits)}%`;
+const mb = (file) => fmt(fs.statSync(file).size / 1e6);

@@ -1,0 +1,77 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+
+/** A throwaway `redis-server` on 127.0.0.1, without persistence. */
+export interface TestRedis {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 5_000;
+
+/**
+ * Starts a real redis-server on a free port. Fails, never skips, when it is not installed: the scale-out
+ * tests are the only proof that limits are shared, and a silently skipped proof is no proof (`.ci/run`
+ * installs it; locally: `apt-get install -y redis-server`).
+ */
+export async function startRedis(): Promise<TestRedis> {
+  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    throw new Error(
+      'redis-server is not installed, and the --redis tests need a real one. Install it (`apt-get install -y redis-server`, as .ci/run does) and run the tests again.',
+    );
+  }
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  await waitForPort(port, child, () => output);
+  return { port, url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+/** A port nothing listens on (for the unreachable-Redis case). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${output()}`);
+    if (await canConnect(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`redis-server did not listen on ${port} within ${START_TIMEOUT_MS} ms:\n${output()}`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
