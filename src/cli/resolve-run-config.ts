@@ -8,7 +8,7 @@ import { defaultOutputPath } from '../journal/output-paths.js';
 import { resolveProviderSettings, type ProviderSettings } from '../providers/resolve-provider.js';
 import type { OutputSchema, RequestParams } from '../providers/types.js';
 import { compileOutputSchema } from '../providers/validate-output.js';
-import { describeRedisUrl } from '../scheduler/redis-connect.js';
+import { describeRedisUrl } from '../scheduler/redis-url.js';
 import type { RunConfig } from '../run/run-config.js';
 import { loadTemplate } from '../template/load-template.js';
 import type { PromptTemplate } from '../template/types.js';

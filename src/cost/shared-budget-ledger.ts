@@ -11,6 +11,8 @@ import { bindSharedBudgetScripts, sharedBudgetKeys, type SharedBudgetScripts } f
  */
 export const SHARED_BUDGET_STALE_MS = 30_000;
 const TOUCH_INTERVAL_MS = 2_000;
+/** The reserve script's answer when the budget's totals are gone from Redis. */
+const LOST = -1;
 
 /** Options for {@link openSharedBudget}. */
 export interface SharedBudgetOptions extends BudgetLedgerOptions {
@@ -82,7 +84,11 @@ export class SharedBudgetLedger implements BudgetPort {
   async tryReserve(usd: number): Promise<Reservation | null> {
     assertAmount(usd, 'reservation');
     if (this.closed) return null;
-    const [ok, spent, reserved, budget] = await this.scripts.reserve(this.member, usd, SHARED_BUDGET_STALE_MS, this.options.budgetUsd);
+    const [ok, spent, reserved, budget] = await this.scripts.reserve(this.member, usd, SHARED_BUDGET_STALE_MS);
+    if (Number(ok) === LOST) {
+      this.options.onError(new Error(`the record of shared budget "${this.options.name}" is gone from Redis (restarted without persistence, or deleted): stopping rather than risk spending past it`));
+      return null;
+    }
     this.observe(spent, reserved);
     this.budget = Number(budget);
     if (Number(ok) !== 1) return null;

@@ -32,14 +32,20 @@ local reserved = 0
 for _, value in ipairs(redis.call('hvals', KEYS[2])) do reserved = reserved + tonumber(value) end
 `;
 
-/** ARGV: member, usd, staleMs, own budget (if the shared one is gone). → {ok, spent, reserved, budget} */
+/**
+ * ARGV: member, usd, staleMs. → {ok, spent, reserved, budget}; ok = -1 when the totals are gone (Redis
+ * restarted without persistence, keys deleted): the spend so far is unknown, so nothing more may be reserved.
+ */
 const RESERVE = `${NOW}
 for _, member in ipairs(redis.call('zrangebyscore', KEYS[3], '-inf', now - tonumber(ARGV[3]))) do
   redis.call('hdel', KEYS[2], member)
   redis.call('zrem', KEYS[3], member)
 end
+local budget = tonumber(redis.call('hget', KEYS[1], 'budget'))
+if budget == nil then
+  return {-1, '0', '0', '0'}
+end
 local spent = tonumber(redis.call('hget', KEYS[1], 'spent') or '0')
-local budget = tonumber(redis.call('hget', KEYS[1], 'budget') or ARGV[4])
 ${TOTAL_RESERVED}
 local usd = tonumber(ARGV[2])
 if spent + reserved + usd > budget then
@@ -94,7 +100,7 @@ type Script = (...args: Array<string | number>) => Promise<unknown>;
 
 /** The scripts bound to one budget's keys, sent by SHA after the first call (ioredis `defineCommand`). */
 export interface SharedBudgetScripts {
-  reserve(member: string, usd: number, staleMs: number, budgetUsd: number): Promise<string[]>;
+  reserve(member: string, usd: number, staleMs: number): Promise<string[]>;
   settle(member: string, reservedUsd: number, actualUsd: number): Promise<string[]>;
   join(member: string, budgetUsd: number): Promise<string[]>;
   touch(member: string): Promise<unknown>;
@@ -114,7 +120,7 @@ export function bindSharedBudgetScripts(client: Redis, keys: string[]): SharedBu
   const touch = script('Touch', TOUCH);
   const leave = script('Leave', LEAVE);
   return {
-    reserve: (member, usd, staleMs, budgetUsd) => reserve(member, usd, staleMs, budgetUsd) as Promise<string[]>,
+    reserve: (member, usd, staleMs) => reserve(member, usd, staleMs) as Promise<string[]>,
     settle: (member, reservedUsd, actualUsd) => settle(member, reservedUsd, actualUsd) as Promise<string[]>,
     join: (member, budgetUsd) => join(member, budgetUsd) as Promise<string[]>,
     touch: (member) => touch(member),

@@ -1,5 +1,8 @@
-/** Rows gathered before the source is paused; a chunk already split may overshoot it by one chunk's rows. */
-const DEFAULT_HIGH_WATER_MARK = 2048;
+/**
+ * Rows gathered before the source is paused; a chunk already split may overshoot it by one chunk's rows.
+ * About one 64 KiB chunk of short JSONL lines: more only keeps parsed rows alive longer (see open-input.ts).
+ */
+const DEFAULT_HIGH_WATER_MARK = 512;
 
 /** An event source (readline, a parser stream) that can be paused, adapted for `readBatches`. */
 export interface BatchSource<T> {

@@ -3,6 +3,8 @@ const INITIAL_ENTRIES = 1024;
 const INITIAL_BYTES = 16 * 1024;
 /** UTF-8 needs at most 3 bytes per UTF-16 code unit (a surrogate pair is 4 bytes for 2 units). */
 const MAX_UTF8_BYTES_PER_UNIT = 3;
+/** Ids up to this many bytes are copied and compared in JS: cheaper than a native call each time. */
+const SHORT_ID_BYTES = 64;
 const FNV_OFFSET_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -20,6 +22,8 @@ export class IdRegistry {
   private lines: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
   private hashes: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
   private count = 0;
+  /** Byte length of the id last written by `writeScratch`. */
+  private scratchLength = 0;
   /** Entry index + 1 per slot; 0 is empty. Kept at most half full so probes stay short. */
   private slots: Uint32Array = new Uint32Array(INITIAL_ENTRIES * 2);
 
@@ -30,18 +34,56 @@ export class IdRegistry {
 
   /** Adds `id` seen on `line`; when it was already there, returns the line it was first seen on instead. */
   add(id: string, line: number): number | undefined {
+    const start = this.writeScratch(id);
+    return this.insert(start, start + this.scratchLength, line);
+  }
+
+  /**
+   * Like `add`, for an id given as its UTF-8 bytes `source[start, end)`: no string is made, which is most
+   * of the cost when a resumed run reads a million result lines.
+   */
+  addBytes(source: Buffer, start: number, end: number, line: number): number | undefined {
+    const length = end - start;
+    this.reserveBytes(length);
+    const at = this.bytesUsed;
+    if (length > SHORT_ID_BYTES) source.copy(this.bytes, at, start, end);
+    else for (let i = 0; i < length; i += 1) this.bytes[at + i] = source[start + i];
+    return this.insert(at, at + length, line);
+  }
+
+  /** Whether `id` was added. */
+  has(id: string): boolean {
+    const start = this.writeScratch(id);
+    const end = start + this.scratchLength;
+    return this.find(start, end, hashBytes(this.bytes, start, end)) < 0;
+  }
+
+  /** Writes `id` past the used bytes (not kept unless inserted); returns where it starts. */
+  private writeScratch(id: string): number {
     this.reserveBytes(id.length * MAX_UTF8_BYTES_PER_UNIT);
-    const start = this.bytesUsed;
-    const end = start + this.bytes.write(id, start, 'utf8');
-    const hash = hashBytes(this.bytes, start, end);
-    const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    for (;;) {
-      const entry = this.slots[slot];
-      if (entry === 0) break;
-      if (this.hashes[entry - 1] === hash && this.sameBytes(entry - 1, start, end)) return this.lines[entry - 1];
-      slot = (slot + 1) & mask;
+    const at = this.bytesUsed;
+    // Short ASCII ids (the usual kind) are copied here: a native write per lookup costs more than the loop.
+    if (id.length <= SHORT_ID_BYTES) {
+      let i = 0;
+      for (; i < id.length; i += 1) {
+        const code = id.charCodeAt(i);
+        if (code >= 0x80) break;
+        this.bytes[at + i] = code;
+      }
+      if (i === id.length) {
+        this.scratchLength = i;
+        return at;
+      }
     }
+    this.scratchLength = this.bytes.write(id, at, 'utf8');
+    return at;
+  }
+
+  /** Keeps the id at `bytes[start, end)` (just past the used bytes) unless it is there already. */
+  private insert(start: number, end: number, line: number): number | undefined {
+    const hash = hashBytes(this.bytes, start, end);
+    const slot = this.find(start, end, hash);
+    if (slot < 0) return this.lines[-slot - 1];
     this.reserveEntry();
     this.ends[this.count] = end;
     this.lines[this.count] = line;
@@ -53,11 +95,26 @@ export class IdRegistry {
     return undefined;
   }
 
+  /** The empty slot where these bytes belong, or -(entry + 1) when they are entry's. */
+  private find(start: number, end: number, hash: number): number {
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = this.slots[slot];
+      if (entry === 0) return slot;
+      if (this.hashes[entry - 1] === hash && this.sameBytes(entry - 1, start, end)) return -entry;
+      slot = (slot + 1) & mask;
+    }
+  }
+
   private sameBytes(entry: number, start: number, end: number): boolean {
     const entryStart = entry === 0 ? 0 : this.ends[entry - 1];
     const entryEnd = this.ends[entry];
-    if (entryEnd - entryStart !== end - start) return false;
-    return this.bytes.compare(this.bytes, start, end, entryStart, entryEnd) === 0;
+    const length = end - start;
+    if (entryEnd - entryStart !== length) return false;
+    if (length > SHORT_ID_BYTES) return this.bytes.compare(this.bytes, start, end, entryStart, entryEnd) === 0;
+    for (let i = 0; i < length; i += 1) if (this.bytes[start + i] !== this.bytes[entryStart + i]) return false;
+    return true;
   }
 
   private reserveBytes(extra: number): void {

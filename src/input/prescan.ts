@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { ImageFileError } from '../template/image-part.js';
 import { TemplateVariableError, type ChatMessage, type PromptTemplate } from '../template/types.js';
 import { IdRegistry } from './id-registry.js';
+import { LineSet } from './line-set.js';
 import { readInput } from './open-input.js';
 import type { Problem } from './problems.js';
 import type { Shard } from './shard.js';
@@ -36,6 +37,13 @@ export interface PrescanResult {
   problems: Problem[];
   /** Every problem found, including those not kept. */
   problemCount: number;
+  /**
+   * Line → first line of its id, for every line that repeats an earlier id: all the run needs to reject
+   * duplicates without a registry of every id of its own. Empty for a clean file.
+   */
+  duplicates: Map<number, number>;
+  /** Lines of items already done (`isDone`): the run reads past them without parsing them again. */
+  doneLines: LineSet;
 }
 
 /**
@@ -47,6 +55,8 @@ export async function prescan(options: PrescanOptions): Promise<PrescanResult> {
   const { template, isDone, onRendered, limit } = options;
   const seenIds = new IdRegistry();
   const problems: Problem[] = [];
+  const duplicates = new Map<number, number>();
+  const doneLines = new LineSet();
   let problemCount = 0;
   let total = 0;
   let pending = 0;
@@ -55,7 +65,7 @@ export async function prescan(options: PrescanOptions): Promise<PrescanResult> {
     if (problems.length < MAX_STORED_PROBLEMS) problems.push(problem);
   };
 
-  if (limit !== undefined && limit <= 0) return { total, pending, problems, problemCount };
+  if (limit !== undefined && limit <= 0) return { total, pending, problems, problemCount, duplicates, doneLines };
   for await (const event of readInput(options.source, { stdin: options.stdin, shard: options.shard })) {
     total += 1;
     if (event.kind === 'bad-row') {
@@ -66,11 +76,15 @@ export async function prescan(options: PrescanOptions): Promise<PrescanResult> {
     const { item } = event;
     const firstLine = seenIds.add(item.id, item.line);
     if (firstLine !== undefined) {
+      duplicates.set(item.line, firstLine);
       report({ line: item.line, id: item.id, kind: 'id', message: `duplicate id "${item.id}" (first seen on line ${firstLine})` });
       continue;
     }
     // A finished item will not be sent again, so its rendering cannot stop this run.
-    if (isDone?.(item.id)) continue;
+    if (isDone?.(item.id)) {
+      doneLines.add(item.line);
+      continue;
+    }
     let messages: ChatMessage[];
     try {
       messages = await template.render(item.data);
@@ -82,7 +96,7 @@ export async function prescan(options: PrescanOptions): Promise<PrescanResult> {
     onRendered?.(item, messages);
     if (limit !== undefined && pending >= limit) break;
   }
-  return { total, pending, problems, problemCount };
+  return { total, pending, problems, problemCount, duplicates, doneLines };
 }
 
 function describeRenderError(error: unknown): string {

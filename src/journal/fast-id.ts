@@ -6,6 +6,8 @@
 
 /** `{"id":"` */
 const ID_PREFIX = [0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22];
+/** Where a fast-form id starts, from the start of its line. */
+export const FAST_ID_OFFSET = ID_PREFIX.length;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const CLOSE_BRACE = 0x7d;
@@ -18,21 +20,31 @@ const TAB = 0x09;
  * first, an escaped id, a line that does not end with `}`) and the caller must parse the line.
  */
 export function extractIdFast(buffer: Buffer, start: number, end: number): string | undefined {
+  const idEnd = findIdFast(buffer, start, end);
+  return idEnd < 0 ? undefined : buffer.toString('utf8', start + ID_PREFIX.length, idEnd);
+}
+
+/**
+ * Where the fast-form id of the line `buffer[start, end)` ends: its bytes are
+ * `buffer[start + FAST_ID_OFFSET, returned)`, exactly the id's UTF-8 since it has no escapes. -1 when the
+ * fast form does not apply (see {@link extractIdFast}).
+ */
+export function findIdFast(buffer: Buffer, start: number, end: number): number {
   let last = end - 1;
   while (last > start && isTrailingSpace(buffer[last])) last -= 1;
   // A complete object ends with `}`; anything else is torn or foreign and deserves a real parse.
-  if (buffer[last] !== CLOSE_BRACE) return undefined;
+  if (buffer[last] !== CLOSE_BRACE) return -1;
   const idStart = start + ID_PREFIX.length;
-  if (idStart >= last) return undefined;
+  if (idStart >= last) return -1;
   for (let i = 0; i < ID_PREFIX.length; i += 1) {
-    if (buffer[start + i] !== ID_PREFIX[i]) return undefined;
+    if (buffer[start + i] !== ID_PREFIX[i]) return -1;
   }
   for (let i = idStart; i < last; i += 1) {
     const byte = buffer[i];
-    if (byte === QUOTE) return buffer.toString('utf8', idStart, i);
-    if (byte === BACKSLASH) return undefined;
+    if (byte === QUOTE) return i;
+    if (byte === BACKSLASH) return -1;
   }
-  return undefined;
+  return -1;
 }
 
 /** The id of a parsed record, as a string; undefined when it has none we can use. */

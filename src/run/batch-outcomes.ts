@@ -2,12 +2,12 @@
  * Turns batch answers into journal records: results at batch prices, dead letters, the cache, the
  * budget, the stats and the item events. Every item of a batch ends here exactly once.
  */
-import { roundUsd } from '../cost/money.js';
+import { toResultRecord } from '../journal/result-record.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetLedger } from '../cost/budget-ledger.js';
 import { costOfUsage } from '../cost/cost-of-usage.js';
 import type { ModelPrice } from '../cost/prices.js';
-import type { FailureInfo, ResultRecord } from '../journal/records.js';
+import type { FailureInfo } from '../journal/records.js';
 import type { Completion } from '../providers/types.js';
 import { validateOutput, type OutputExpectation } from '../providers/validate-output.js';
 import type { BatchEntry } from './batch-tracked.js';
@@ -77,26 +77,20 @@ export class BatchOutcomeWriter {
     const { output, stats, emit, now } = this.options;
     if (output.isDone(id)) return;
     const { usage } = completion;
-    const record: ResultRecord = {
+    const record = toResultRecord({
       id,
       output: completion.text,
-      ...(parsed === undefined ? {} : { parsed }),
+      parsed,
       model: completion.model,
-      usage: {
-        input_tokens: usage.inputTokens,
-        output_tokens: usage.outputTokens,
-        cached_input_tokens: usage.cachedInputTokens,
-        cache_write_tokens: usage.cacheWriteTokens,
-        reasoning_tokens: usage.reasoningTokens,
-      },
-      cost_usd: roundUsd(paid.costUsd),
+      usage,
+      costUsd: paid.costUsd,
       attempts: paid.attempts,
-      latency_ms: Math.round(paid.latencyMs),
+      latencyMs: paid.latencyMs,
       cached: source !== 'api',
-      finish_reason: completion.finishReason,
+      finishReason: completion.finishReason,
       mode: 'batch',
       ts: new Date(now()).toISOString(),
-    };
+    });
     output.writeResult(record);
     stats.recordSuccess(source === 'api' ? usage : null, record.cost_usd, source);
     emit({ type: 'item-succeeded', id, cached: record.cached, costUsd: record.cost_usd, latencyMs: record.latency_ms, attempts: paid.attempts });

@@ -1,8 +1,8 @@
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { Reservation } from '../cost/budget-ledger.js';
 import type { BudgetPort } from '../cost/budget-port.js';
-import { roundUsd } from '../cost/money.js';
 import type { Item } from '../input/types.js';
+import { toResultRecord } from '../journal/result-record.js';
 import type { FailureInfo, FailureRecord, ResultRecord, RunMode } from '../journal/records.js';
 import type { ChatRequest, Completion, Provider } from '../providers/types.js';
 import type { FailureOutcome } from '../retry/types.js';
@@ -141,24 +141,26 @@ export class ItemProcessor {
 
     for (let attempt = 1; ; attempt += 1) {
       if (this.control.stopping) return { kind: 'stopped' };
-      const reservation = await this.#reserve(inputTokens, maxOutput);
-      if (reservation === false) return { kind: 'stopped' };
+      // Filled in by #send once a slot is granted, so only requests about to leave hold budget.
+      const held: { reservation: Reservation | null } = { reservation: null };
+      const reservation = () => held.reservation;
 
       let paid: { completion: Completion; costUsd: number | null } | undefined;
       try {
-        const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(request));
-        paid = { completion, costUsd: this.#settle(reservation, completion) };
+        const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(request, inputTokens, maxOutput, held));
+        paid = { completion, costUsd: this.#settle(reservation(), completion) };
         this.#observe(completion, tokens);
         const { parsed } = parse(completion);
         return { kind: 'ok', completion, parsed, attempts: attempt, latencyMs, costUsd: paid.costUsd };
       } catch (error) {
         if (isNotSent(error) || this.control.abandonSignal.aborted || isAbort(error)) {
-          if (reservation) this.ports.budget?.release(reservation);
+          const unsent = reservation();
+          if (unsent) this.ports.budget?.release(unsent);
           return { kind: 'stopped' };
         }
         const outcome = this.ports.classify(error);
         if (paid) this.stats.addUsage(paid.completion.usage, paid.costUsd);
-        else this.#settleFailed(reservation, error);
+        else this.#settleFailed(reservation(), error);
         this.#reactToRateLimit(error, outcome);
 
         if (outcome.disposition === 'fatal') {
@@ -181,8 +183,21 @@ export class ItemProcessor {
     }
   }
 
-  /** Runs inside a scheduler slot: the only place a request is sent. */
-  async #send(request: ChatRequest): Promise<{ completion: Completion; latencyMs: number }> {
+  /**
+   * Runs inside a scheduler slot: the only place a request is sent. The budget is reserved here, not when
+   * the item is admitted, so items waiting in the queue hold none of it and a run can spend up to its budget.
+   */
+  async #send(
+    request: ChatRequest,
+    inputTokens: number,
+    maxOutput: number,
+    held: { reservation: Reservation | null },
+  ): Promise<{ completion: Completion; latencyMs: number }> {
+    if (this.control.stopping) throw new NotSent();
+    const reservation = await this.#reserve(inputTokens, maxOutput);
+    if (reservation === false) throw new NotSent();
+    held.reservation = reservation;
+    // A shared (Redis) reservation takes a round trip; the run may have stopped meanwhile.
     if (this.control.stopping) throw new NotSent();
     this.stats.requestsSent += 1;
     this.stats.inFlight += 1;
@@ -242,26 +257,20 @@ export class ItemProcessor {
   #succeed(id: string, answer: Extract<RequestAnswer, { kind: 'ok' }>, source: 'api' | 'cache' | 'dedup'): void {
     const { completion } = answer;
     const usage = completion.usage;
-    const record: ResultRecord = {
+    const record = toResultRecord({
       id,
       output: completion.text,
-      ...(answer.parsed === undefined ? {} : { parsed: answer.parsed }),
+      parsed: answer.parsed,
       model: completion.model,
-      usage: {
-        input_tokens: usage.inputTokens,
-        output_tokens: usage.outputTokens,
-        cached_input_tokens: usage.cachedInputTokens,
-        cache_write_tokens: usage.cacheWriteTokens,
-        reasoning_tokens: usage.reasoningTokens,
-      },
-      cost_usd: source === 'api' ? roundUsd(answer.costUsd) : 0,
+      usage,
+      costUsd: answer.costUsd,
       attempts: answer.attempts,
-      latency_ms: Math.round(answer.latencyMs),
+      latencyMs: answer.latencyMs,
       cached: source !== 'api',
-      finish_reason: completion.finishReason,
+      finishReason: completion.finishReason,
       mode: this.settings.mode,
       ts: new Date(this.ports.now()).toISOString(),
-    };
+    });
     this.ports.writeResult(record);
     this.stats.recordSuccess(source === 'api' ? usage : null, record.cost_usd, source);
     this.emit({ type: 'item-succeeded', id, cached: record.cached, costUsd: record.cost_usd, latencyMs: record.latency_ms, attempts: answer.attempts });

@@ -8,7 +8,7 @@ import { JournalWriter } from '../journal/journal-writer.js';
 import { acquireOutputLock, type OutputLock } from '../journal/output-lock.js';
 import { outputPathsFor, type OutputPaths } from '../journal/output-paths.js';
 import type { FailureRecord, ResultRecord } from '../journal/records.js';
-import { createSkipPredicate, loadResumeState } from '../journal/resume-set.js';
+import { createSkipPredicate, loadRunResumeState } from '../journal/resume-set.js';
 import { emptyStateTotals, readState, writeStateAtomic, type BatchRecord, type RunState, type StateTotals } from '../journal/state-file.js';
 import { repairTornTail } from '../journal/torn-tail.js';
 import type { PromptTemplate } from '../template/types.js';
@@ -68,7 +68,7 @@ export async function openRunOutput(
     }
   }
   if (resuming) io.emit({ type: 'phase-started', phase: 'resuming', text: `reading ${paths.results}` });
-  const resume = resuming ? await loadResumeState(paths) : undefined;
+  const resume = resuming ? await loadRunResumeState(paths) : undefined;
   if (resume) {
     io.emit({ type: 'phase-finished', phase: 'resuming', text: `${resume.done.size} items already done, ${resume.failedLatest.size} failed earlier` });
   }

@@ -1,9 +1,13 @@
 import type { BudgetLedgerOptions } from '../cost/budget-ledger.js';
 import type { BudgetPort } from '../cost/budget-port.js';
-import { openSharedBudget } from '../cost/shared-budget-ledger.js';
-import { openRedisLink, type RedisLink } from '../scheduler/redis-link.js';
+import type { RedisLink } from '../scheduler/redis-link.js';
 import type { EventSink } from './events.js';
 import type { RunConfig } from './run-config.js';
+
+/*
+ * The Redis modules are imported on demand: ioredis alone adds a quarter of a second to the start-up of
+ * every run, and most runs do not use it.
+ */
 
 /**
  * `--redis` for a realtime run (SPEC §13): connect before anything is written or sent (an unreachable
@@ -13,6 +17,7 @@ import type { RunConfig } from './run-config.js';
 export async function openRunRedis(config: RunConfig, emit: EventSink): Promise<RedisLink | null> {
   if (config.redisUrl === undefined) return null;
   const account = { provider: config.provider, baseUrl: config.baseUrl, apiKey: config.apiKey };
+  const { openRedisLink } = await import('../scheduler/redis-link.js');
   return openRedisLink(config.redisUrl, account, (error) => emit({ type: 'warning', message: `Redis: ${describe(error)}` }));
 }
 
@@ -27,6 +32,7 @@ export async function openRunSharedBudget(
   emit: EventSink,
 ): Promise<BudgetPort | null> {
   if (redis === null || config.budgetKey === undefined) return null;
+  const { openSharedBudget } = await import('../cost/shared-budget-ledger.js');
   return openSharedBudget({
     ...ledger,
     client: redis.client,

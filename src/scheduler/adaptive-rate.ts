@@ -1,7 +1,7 @@
 /**
  * AIMD (additive increase, multiplicative decrease) for the dispatch rate, as pure decisions: the caller
  * passes the time and applies the answer. The rate is a `factor` of a reference rate (the `--rpm`/`--tpm`
- * flags, 95% of the limits learned from headers, or, with neither, the rate observed at the first 429).
+ * flags, 97% of the limits learned from headers, or, with neither, the rate observed at the first 429).
  */
 
 /** Options for {@link AdaptiveRate}. */

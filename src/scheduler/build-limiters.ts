@@ -59,12 +59,15 @@ export function buildLimiters(options: BuildLimitersOptions): LimiterPair {
   if (!isClustered(shared)) return { requests, tokens, clustered: false, markPaused: () => undefined };
 
   // A clustered limiter adopts the settings already in Redis (bottleneck's `init` only creates missing
-  // keys), which may be another run's: this run's flags must apply, so push them.
+  // keys), which may be an earlier run's: this run's concurrency and fixed rates must apply, so push them.
+  // Rates this process does not know yet stay as they are: another process may have learned them, and
+  // resetting them to "unlimited" would let everyone burst until this one has learned them too.
   const push = (limiter: Bottleneck, settings: Bottleneck.ConstructorOptions): void => {
     void Promise.resolve(limiter.updateSettings(settings)).catch(options.onError);
   };
-  push(requests, options.requests);
-  push(tokens, options.tokens);
+  const { maxConcurrent, minTime } = options.requests;
+  push(requests, minTime ? { maxConcurrent, minTime } : { maxConcurrent });
+  if (options.tokens.reservoirIncreaseAmount != null) push(tokens, options.tokens);
   const upkeep = new RedisUpkeep(shared.connection, `${shared.id}:requests`, options.onError);
   return { requests, tokens, clustered: true, markPaused: (untilMs) => upkeep.markPaused(untilMs), upkeep };
 }
@@ -74,7 +77,7 @@ export function buildLimiters(options: BuildLimitersOptions): LimiterPair {
  * connection (whose owner closes it).
  */
 export async function disconnectLimiters(pair: LimiterPair): Promise<void> {
-  pair.upkeep?.stop();
+  await pair.upkeep?.stop(pair.requests);
   await Promise.all([pair.requests.disconnect(), pair.tokens.disconnect()]);
 }
 

@@ -6,8 +6,13 @@ export interface LearnedLimits {
   tpm?: number;
 }
 
-/** Share of a learned limit the scheduler aims at: close enough to use the account, far enough to never hit it. */
-export const LEARNED_LIMIT_SHARE = 0.95;
+/**
+ * Share of a learned limit the scheduler aims at: close enough to use the account, far enough to never hit
+ * it. Evenly spaced requests below the limit never drain a continuously refilling bucket, so the margin is
+ * for timer jitter and clock skew, not for bursts. Not 0.95: SPEC §12 asks for at least 95% of the limit,
+ * and timers only ever fire late, so aiming at exactly 95% measured 94.9–95.0% (`npm run bench`, row c).
+ */
+export const LEARNED_LIMIT_SHARE = 0.97;
 
 /** A window with less than this share left means we (or another client of the key) are outrunning it. */
 export const RUNNING_LOW_SHARE = 0.02;

@@ -5,7 +5,7 @@ import type Bottleneck from 'bottleneck';
  *
  * Requests: `minTime = 60000 / rpm` on the limiter that also bounds concurrency. OpenAI and Anthropic
  * limits are token buckets that refill continuously and start full, so requests spread evenly at our
- * target rate (95% of the limit) can never drain them, while a per-minute reservoir would release a whole
+ * target rate (97% of the limit) can never drain them, while a per-minute reservoir would release a whole
  * minute's requests at once at every refresh and trip the limit in a burst. Even spacing needs no burst
  * allowance: the provider's full bucket already absorbs the first requests.
  *

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { UsageError } from '../errors.js';
+import { describeRedisUrl } from './redis-url.js';
 
 /**
  * How long start-up waits for Redis (connect, then PING). An unreachable Redis must stop the run before
@@ -53,20 +54,6 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
   // Connections made from this one (`duplicate()`, as bottleneck does for its subscriber) connect at once.
   client.options.lazyConnect = false;
   return client;
-}
-
-/** The URL without credentials, for messages: `redis://user:secret@host:6379/0` → `redis://host:6379/0`. */
-export function describeRedisUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError('Expected `--redis` to be a URL like redis://host:6379 or rediss://host:6380, got something that is not a URL');
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new UsageError(`Expected \`--redis\` to be a redis:// or rediss:// URL, got a ${parsed.protocol} URL`);
-  }
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
 }
 
 function describeError(error: unknown): string {

@@ -1,7 +1,8 @@
 import Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
 import { UsageError } from '../errors.js';
-import { connectRedis, describeRedisUrl, REDIS_CONNECT_TIMEOUT_MS, withTimeout, type ConnectRedisOptions } from './redis-connect.js';
+import { connectRedis, REDIS_CONNECT_TIMEOUT_MS, withTimeout, type ConnectRedisOptions } from './redis-connect.js';
+import { describeRedisUrl } from './redis-url.js';
 import { clusteredLimiterOptions, redisLimiterId, type LimiterAccount } from './redis-limiter-options.js';
 
 /**

@@ -8,13 +8,15 @@ import type { Redis } from 'ioredis';
  * - Concurrency slots. Bottleneck counts a running job against `maxConcurrent` until its process frees
  *   it; it drops silent clients only once they hold no slots. A process killed mid-request (OOM, kill -9,
  *   a lost machine) would shrink the account's concurrency for good. Jobs of clients silent for
- *   `DEAD_CLIENT_MS` are marked expired, and bottleneck's next tick (any heartbeat) frees them.
+ *   `DEAD_CLIENT_MS` are marked expired, and bottleneck's next tick (any heartbeat) frees them. A process
+ *   that stops cleanly gives back at once the slots of jobs bottleneck dropped without freeing.
  * - The 429 pause. A pause is the shared reservoir set to 0 and lifted by the process that set it. Every
  *   pause also leaves a marker key that expires when the pause should end; a reservoir still 0 with no
  *   marker is a pause whose owner is gone (or stopped mid-pause), and is lifted.
  *
- * Every process runs it, at start and every `UPKEEP_INTERVAL_MS`; it is one small Lua script, atomic, so
- * it cannot lift a pause that begins concurrently (markers are written before the reservoir goes to 0).
+ * Every process sweeps, at start and every `UPKEEP_INTERVAL_MS`; a sweep is one small Lua script, atomic,
+ * so it cannot lift a pause that begins concurrently (markers are written before the reservoir goes to 0).
+ * Clocks: bottleneck stamps `last seen` with each client's clock, so hosts must agree within seconds (NTP).
  */
 
 /** Heartbeats run every 100 ms: a client silent this long is gone (or frozen far beyond any request). */
@@ -44,6 +46,19 @@ if redis.call('hget', KEYS[1], 'reservoir') == '0' and redis.call('exists', KEYS
   lifted = 1
 end
 return {reaped, lifted}
+`;
+
+/** ARGV: a client id. Marks its jobs expired: a stopping process gives back slots of jobs it dropped. */
+const RELEASE_SCRIPT = `
+local released = 0
+local jobs = redis.call('hgetall', KEYS[2])
+for i = 1, #jobs, 2 do
+  if jobs[i + 1] == ARGV[1] then
+    redis.call('zadd', KEYS[3], 0, jobs[i])
+    released = released + 1
+  end
+end
+return released
 `;
 
 /** Extends the marker, never shortens it: another process's longer pause must keep its marker. */
@@ -118,8 +133,17 @@ export class RedisUpkeep {
     sent.catch(this.onError);
   }
 
-  stop(): void {
+  /**
+   * Stops sweeping and gives back the slots `limiter` (this process's request limiter) still holds:
+   * bottleneck's `stop({ dropWaitingJobs })` drops jobs that were registered but not started without
+   * freeing them, and an interrupted run would otherwise hold them until swept as dead.
+   */
+  async stop(limiter?: Bottleneck): Promise<void> {
     clearInterval(this.timer);
+    const clientId = (limiter as unknown as { _store?: { clientId?: unknown } } | undefined)?._store?.clientId;
+    if (typeof clientId !== 'string' || this.ready === undefined) return;
+    const keys = requestLimiterKeys(this.id);
+    await this.ready.eval(RELEASE_SCRIPT, keys.length, ...keys, clientId).then(() => undefined, this.onError);
   }
 
   private sweep(): void {

@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 /** `count` processes (one connection each) sharing a fresh budget of `budgetUsd`. */
-async function processes(count: number, budgetUsd: number, warnings: number[] = []) {
+async function processes(count: number, budgetUsd: number, warnings: number[] = [], errors: unknown[] = []) {
   budgets += 1;
   const name = `budget-${budgets}`;
   const opened: SharedBudgetLedger[] = [];
@@ -35,9 +35,7 @@ async function processes(count: number, budgetUsd: number, warnings: number[] = 
       name,
       budgetUsd,
       onWarning: (fraction) => warnings.push(fraction),
-      onError: (error) => {
-        throw error;
-      },
+      onError: (error) => errors.push(error),
     });
     ledgers.push(ledger);
     opened.push(ledger);
@@ -90,6 +88,16 @@ describe('SharedBudgetLedger', () => {
     await client.hset(keys[0], 'budget', '0.05');
     expect(await a.tryReserve(0.08)).toBeNull();
     expect(a.budgetUsd).toBe(0.05);
+  });
+
+  it('refuses to reserve once the record of the spend is gone (a Redis restarted without persistence)', async () => {
+    const errors: unknown[] = [];
+    const { ledgers: [a], keys } = await processes(1, 1, [], errors);
+    const client = new Redis(redis.url);
+    clients.push(client);
+    await client.del(...keys);
+    expect(await a.tryReserve(0.01)).toBeNull();
+    expect(String(errors[0])).toMatch(/gone from Redis/);
   });
 
   it('drops the reservations of a process silent for too long', async () => {

@@ -28,6 +28,15 @@ function fresh() {
   return temp.dir;
 }
 
+/** Complete lines so far; safe while the writer is mid-line. */
+function countLines(path: string): number {
+  try {
+    return readFileSync(path, 'utf8').split('\n').length - 1;
+  } catch {
+    return 0;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('transient faults', () => {
@@ -128,7 +137,9 @@ describe('interrupts and crashes', () => {
     const env = openaiEnv(server);
     const child = spawnCli(['run', input, '-m', 'gpt-4o-mini', '-o', out, '-c', '16', ...common], { env });
     const done = collect(child);
-    await sleep(1500);
+    // Interrupt mid-run: once answers are being written (the signal handlers are in place by then),
+    // however slowly this machine starts the process.
+    for (let waited = 0; waited < 30_000 && countLines(out) < 20; waited += 50) await sleep(50);
     child.kill('SIGINT');
     const first = await done;
     expect(first.code).toBe(130);

@@ -184,4 +184,19 @@ describe('bad input: exit 2, a message naming the problem, no request, no output
     expect(failures.map((f) => f.error.class).sort()).toEqual(['input', 'template']);
     expect(server.stats().requests).toBe(2);
   });
+
+  it('--on-bad-item skip records a repeated id as a failure naming its first line, and sends the first once', async () => {
+    const dir = fresh();
+    const input = join(dir, 'dup.jsonl');
+    writeFileSync(input, '{"id":"1","name":"a","description":"x"}\n{"id":"2","name":"b","description":"y"}\n{"id":"1","name":"c","description":"z"}\n');
+    const out = join(dir, 'out.jsonl');
+    const result = await runCli(['run', input, '-o', out, '-m', 'gpt-4o-mini', '--on-bad-item', 'skip', ...common], { env: openaiEnv(server) });
+    expect(result.code).toBe(1);
+    expect(readResults(out).map((r) => r.id).sort()).toEqual(['1', '2']);
+    const failures = readFailures(join(dir, 'out.failed.jsonl'));
+    expect(failures.map((f) => [f.id, f.error.class, f.error.message])).toEqual([
+      ['1', 'input', 'line 3: duplicate id "1" (first seen on line 1)'],
+    ]);
+    expect(server.stats().requests).toBe(2);
+  });
 });

@@ -30,4 +30,24 @@ describe('IdRegistry', () => {
     expect(ids.add('item-200000-', 0)).toBeUndefined();
     expect(ids.size).toBe(200_001);
   });
+
+  it('answers has() for ids added as strings or as UTF-8 bytes, short and long, ASCII or not', () => {
+    const ids = new IdRegistry();
+    const long = `long-${'x'.repeat(100)}`;
+    const viaBytes = ['item-1', 'é-2', long, '🦖'];
+    const source = Buffer.from(`[${viaBytes.join('|')}]`);
+    let at = 1;
+    viaBytes.forEach((id, i) => {
+      const length = Buffer.byteLength(id);
+      expect(ids.addBytes(source, at, at + length, i + 1)).toBeUndefined();
+      at += length + 1;
+    });
+    ids.add('日本', 9);
+    for (const id of [...viaBytes, '日本']) expect(ids.has(id)).toBe(true);
+    for (const id of ['item-', 'item-10', 'e\u0301-2', `${long}y`, '🦕', '']) expect(ids.has(id)).toBe(false);
+    // The same id by either door is one id.
+    expect(ids.add('item-1', 50)).toBe(1);
+    expect(ids.addBytes(Buffer.from('日本'), 0, 6, 51)).toBe(9);
+    expect(ids.size).toBe(5);
+  });
 });

@@ -12,6 +12,19 @@ async function readAll(chunks: Array<string | Buffer>): Promise<RawRow[]> {
 }
 
 describe('readJsonlRows', () => {
+  it('passes over the lines it is asked to skip without parsing them, keeping their line numbers', async () => {
+    const rows: RawRow[] = [];
+    const skip = { has: (line: number) => line === 2 || line === 3 };
+    for await (const batch of readJsonlRows(Readable.from([Buffer.from('{"a":1}\n{"a":\n{"a":3}\n{"a":4}\n')]), skip)) rows.push(...batch);
+    // Line 2 is malformed: skipped, it is not parsed, so it is not reported either.
+    expect(rows).toEqual([
+      { kind: 'row', line: 1, data: { a: 1 } },
+      { kind: 'skipped', line: 2 },
+      { kind: 'skipped', line: 3 },
+      { kind: 'row', line: 4, data: { a: 4 } },
+    ]);
+  });
+
   it('reads one object per line with 1-based line numbers, skipping blank lines', async () => {
     const rows = await readAll(['{"a":1}\n\n   \n{"a":2}\n\t\n{"a":3}']);
     expect(rows).toEqual([
@@ -33,7 +46,7 @@ describe('readJsonlRows', () => {
     const bytes = Buffer.from('{"name":"Crème brûlée 日本 🦖"}\n{"name":"b"}\n');
     const chunks = [...bytes].map((byte) => Buffer.from([byte]));
     const rows = await readAll(chunks);
-    expect(rows.map((row) => (row.kind === 'row' ? row.data.name : row.message))).toEqual(['Crème brûlée 日本 🦖', 'b']);
+    expect(rows.map((row) => (row.kind === 'row' ? row.data.name : row.kind))).toEqual(['Crème brûlée 日本 🦖', 'b']);
   });
 
   it('turns malformed lines and non-objects into bad rows with their line, and keeps going', async () => {

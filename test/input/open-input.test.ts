@@ -108,6 +108,15 @@ describe('readInput', () => {
     expect(shardEvents.some((event) => event.kind === 'bad-row')).toBe(true);
   });
 
+  it('passes over skipped lines, which still count toward the row-number ids of the rest', async () => {
+    const path = writeInput('skipping.jsonl', '{"x":1}\n{"x":2}\n{"x":3}\n');
+    const events = await collect({ path, format: 'jsonl' }, { skipLines: { has: (line) => line === 2 } });
+    expect(events.map((event) => (event.kind === 'item' ? [event.item.id, event.item.index, event.item.line] : event.kind))).toEqual([
+      ['1', 1, 1],
+      ['3', 3, 3],
+    ]);
+  });
+
   it.each<[string, string, InputFormat]>([
     ['a missing file', join(dir, 'nope.jsonl'), 'jsonl'],
     ['a directory', folder, 'csv'],

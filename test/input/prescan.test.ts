@@ -27,7 +27,7 @@ describe('prescan', () => {
       template: await classify(),
       onRendered: (item, messages) => rendered.push([item, messages]),
     });
-    expect(result).toEqual({ total: 50, pending: 50, problems: [], problemCount: 0 });
+    expect(result).toMatchObject({ total: 50, pending: 50, problems: [], problemCount: 0, duplicates: new Map() });
     expect(rendered).toHaveLength(50);
     expect(rendered[0][0].id).toBe('p001');
     expect(rendered[0][1][1].content[0]).toMatchObject({ text: expect.stringContaining('Wireless Noise-Cancelling') });
@@ -35,7 +35,7 @@ describe('prescan', () => {
 
   it('scans the CSV twin the same way', async () => {
     const result = await prescan({ source: { path: fixture('products.csv'), format: 'csv' }, template: await classify() });
-    expect(result).toEqual({ total: 50, pending: 50, problems: [], problemCount: 0 });
+    expect(result).toMatchObject({ total: 50, pending: 50, problems: [], problemCount: 0, duplicates: new Map() });
   });
 
   it('reports malformed lines and non-objects with their line numbers', async () => {
@@ -63,6 +63,8 @@ describe('prescan', () => {
       { line: 3, id: 'd1', kind: 'id', message: 'duplicate id "d1" (first seen on line 1)' },
       { line: 5, id: 'd2', kind: 'id', message: 'duplicate id "d2" (first seen on line 2)' },
     ]);
+    // The run rejects the same lines from this map instead of keeping its own registry of every id.
+    expect(result.duplicates).toEqual(new Map([[3, 1], [5, 2]]));
     expect(result.pending).toBe(3);
   });
 
@@ -110,6 +112,9 @@ describe('prescan', () => {
     });
     expect(result).toMatchObject({ total: 50, pending: 40, problemCount: 0 });
     expect(rendered[0]).toBe('p011');
+    // Their lines (1–10 in this file) are what the run reads past without parsing.
+    expect([1, 10].map((line) => result.doneLines.has(line))).toEqual([true, true]);
+    expect(result.doneLines.has(11)).toBe(false);
   });
 
   it('scans only the requested shard', async () => {

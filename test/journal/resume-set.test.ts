@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { JournalWriter } from '../../src/journal/journal-writer.js';
 import { outputPathsFor } from '../../src/journal/output-paths.js';
 import type { FailureRecord, ResultRecord } from '../../src/journal/records.js';
-import { createSkipPredicate, loadResumeState } from '../../src/journal/resume-set.js';
+import { createSkipPredicate, loadResumeState, loadRunResumeState } from '../../src/journal/resume-set.js';
 import { useTempDir } from './temp-dir.js';
 
 const tempDir = useTempDir();
@@ -78,6 +78,23 @@ describe('loadResumeState', () => {
     expect(damaged).toEqual(['out.jsonl:5']);
     expect(state.invalidLines).toBe(1);
     expect(state.tornTails).toBe(1);
+  });
+
+  it('loadRunResumeState, the off-heap reader a run uses, finds the same done ids and failures', async () => {
+    const paths = outputPathsFor(path.join(tempDir(), 'out.jsonl'));
+    fs.writeFileSync(
+      paths.results,
+      '{"id":"a","output":"x"}\n{"output":"y","id":"b"}\n{"id":7}\n{"id":"esc\\"aped"}\n{"id":"日本"}\ngarbage\n{"id":"a"}\n{"id":"torn',
+    );
+    writeLines(paths.failed, [failure('b', 'superseded'), failure('z', 'still failed')]);
+    const state = await loadRunResumeState(paths);
+    const reference = await loadResumeState(paths);
+    for (const id of ['a', 'b', '7', 'esc"aped', '日本']) expect(state.done.has(id)).toBe(true);
+    for (const id of ['c', 'torn', 'garbage', 'z']) expect(state.done.has(id)).toBe(false);
+    expect(state.done.size).toBe(reference.done.size);
+    expect([...state.failedLatest.keys()]).toEqual(['z']);
+    expect({ invalidLines: state.invalidLines, tornTails: state.tornTails }).toEqual({ invalidLines: 1, tornTails: 1 });
+    expect(createSkipPredicate(state, true)('z')).toBe(true);
   });
 
   it('reads a missing output as empty', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { connectRedis, describeRedisUrl } from '../../src/scheduler/redis-connect.js';
+import { connectRedis } from '../../src/scheduler/redis-connect.js';
+import { describeRedisUrl } from '../../src/scheduler/redis-url.js';
 import { freePort, startRedis } from '../helpers/redis-server.js';
 
 describe('describeRedisUrl', () => {

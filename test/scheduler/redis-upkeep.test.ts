@@ -26,16 +26,40 @@ afterEach(async () => {
 });
 
 /** A limiter on its own connection, like a process of its own. */
-function processLimiter(id: string, options: Bottleneck.ConstructorOptions): Bottleneck {
-  const connection = new Bottleneck.IORedisConnection({ clientOptions: { port: redis.port, host: '127.0.0.1' } });
-  connections.push(connection);
+function processLimiter(id: string, options: Bottleneck.ConstructorOptions, connection = newConnection()): Bottleneck {
   const limiter = new Bottleneck({ datastore: 'ioredis', connection, id, heartbeatInterval: 50, ...options });
   limiter.on('error', () => undefined);
   limiters.push(limiter);
   return limiter;
 }
 
+function newConnection(): Bottleneck.IORedisConnection {
+  const connection = new Bottleneck.IORedisConnection({ clientOptions: { port: redis.port, host: '127.0.0.1' } });
+  connections.push(connection);
+  return connection;
+}
+
 describe('redis upkeep', () => {
+  it('gives back, when stopping, the slots of jobs the limiter dropped without freeing', async () => {
+    const id = 'upkeep-release';
+    const connection = newConnection();
+    const limiter = processLimiter(id, { maxConcurrent: 4, minTime: 10_000 }, connection);
+    const upkeep = new RedisUpkeep(connection, id, (error) => {
+      throw error;
+    });
+    await limiter.schedule(async () => 'first');
+    // Registered (a slot taken in Redis), then waiting out minTime when the run stops.
+    const waiting = limiter.schedule(async () => 'second').catch(() => 'dropped');
+    await sleep(100);
+    await limiter.stop({ dropWaitingJobs: true });
+    await expect(waiting).resolves.toBe('dropped');
+    expect(await client.hget(`b_${id}_settings`, 'running')).toBe('1');
+    await upkeep.stop(limiter);
+    // Any tick frees them; this limiter's heartbeat is one.
+    await sleep(200);
+    expect(await client.hget(`b_${id}_settings`, 'running')).toBe('0');
+  });
+
   it('gives back the concurrency slots of a process that died mid-request', async () => {
     const id = 'upkeep-dead';
     const dying = processLimiter(id, { maxConcurrent: 2 });
@@ -76,7 +100,7 @@ describe('redis upkeep', () => {
       expect(await sweepRequestLimiter(client, id, Date.now())).toEqual({ reaped: 0, lifted: true });
       await expect(Promise.race([limiter.schedule(async () => 'ran'), sleep(2000).then(() => 'stuck')])).resolves.toBe('ran');
     } finally {
-      upkeep.stop();
+      await upkeep.stop();
     }
   });
 });

@@ -1,3 +1,4 @@
+import { LEARNED_LIMIT_SHARE } from '../../src/scheduler/learned-limits.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { createScheduler, SchedulerStoppedError, type Scheduler } from '../../src/scheduler/scheduler.js';
@@ -58,6 +59,28 @@ describe('createScheduler', () => {
     expect(highestReported).toBeLessThanOrEqual(8);
     expect(scheduler.inFlight).toBe(0);
     expect(scheduler.queued).toBe(0);
+  });
+
+  it('keeps the concurrency bound when a rate is learned while jobs are in flight', async () => {
+    // Without a rate, jobs skip bottleneck; once headers bring one, new jobs go through it. Both paths
+    // share the same slots, so the switch must not let a second batch of `concurrency` jobs start.
+    const { scheduler } = track(startRecording({ concurrency: 4 }));
+    let running = 0;
+    let highest = 0;
+    const task = async (): Promise<void> => {
+      running += 1;
+      highest = Math.max(highest, running);
+      await sleep(20);
+      running -= 1;
+    };
+    const first = Array.from({ length: 8 }, () => scheduler.schedule(1, task));
+    await sleep(5);
+    scheduler.observeHeaders({ 'x-ratelimit-limit-requests': '600000', 'x-ratelimit-remaining-requests': '599999', 'x-ratelimit-reset-requests': '1ms' });
+    const second = Array.from({ length: 8 }, () => scheduler.schedule(1, task));
+    await Promise.all([...first, ...second]);
+    expect(scheduler.limits.rpm).toBeGreaterThan(0);
+    expect(highest).toBeLessThanOrEqual(4);
+    expect(highest).toBeGreaterThanOrEqual(2);
   });
 
   it('passes task errors through without retrying', async () => {
@@ -164,7 +187,7 @@ describe('createScheduler', () => {
     for (let i = 0; i < 40; i += 1) job(1).catch(() => undefined);
     await sleep(1000);
     const inOneSecond = starts.length - before;
-    // 95% of 600 rpm = 9.5 requests/s.
+    // 97% of 600 rpm = 9.7 requests/s.
     expect(inOneSecond).toBeGreaterThanOrEqual(5);
     expect(inOneSecond).toBeLessThanOrEqual(12);
     expect(performance.now() - origin).toBeGreaterThanOrEqual(1000);
@@ -253,17 +276,17 @@ describe('adaptive limits through the scheduler', () => {
       'anthropic-ratelimit-output-tokens-remaining': '8000',
     });
     expect(events).toEqual([{ type: 'rate-limits-learned', rpm: 50, tpm: 48_000, source: 'anthropic rate-limit headers' }]);
-    expect(scheduler.limits.rpm).toBeCloseTo(47.5);
-    expect(scheduler.limits.tpm).toBeCloseTo(45_600);
+    expect(scheduler.limits.rpm).toBeCloseTo(50 * LEARNED_LIMIT_SHARE);
+    expect(scheduler.limits.tpm).toBeCloseTo(48_000 * LEARNED_LIMIT_SHARE);
   });
 
   it('slows down, without discarding anything, when headers say a limit is used up', async () => {
     const { scheduler, job } = track(startRecording({ concurrency: 8 }));
     const used = { ...openAiHeaders(600), 'x-ratelimit-remaining-requests': '0' };
     expect(() => scheduler.observeHeaders(used)).not.toThrow();
-    expect(scheduler.limits.rpm).toBeCloseTo(570 * 0.9);
+    expect(scheduler.limits.rpm).toBeCloseTo(600 * LEARNED_LIMIT_SHARE * 0.9);
     scheduler.observeHeaders(used);
-    expect(scheduler.limits.rpm).toBeCloseTo(570 * 0.9);
+    expect(scheduler.limits.rpm).toBeCloseTo(600 * LEARNED_LIMIT_SHARE * 0.9);
     expect(scheduler.paused).toBe(false);
     await expect(job(1)).resolves.toBeGreaterThanOrEqual(0);
   });

@@ -3,6 +3,7 @@
  * and `parsed`, checked as a single answer would be, with the request's tokens and cost shared out.
  * Items the answer lacks, or answers that fail their check, are returned for sending on their own.
  */
+import { toResultRecord } from '../../journal/result-record.js';
 import type { ResultRecord, RunMode } from '../../journal/records.js';
 import type { Completion, Usage } from '../../providers/types.js';
 import { compileOutputSchema } from '../../providers/validate-output.js';
@@ -112,26 +113,20 @@ function readAnswer(entry: Record<string, unknown>, shape: PackAnswerShape): { o
 
 function toRecord(input: PackSplitInput, id: string, answer: { output: string; parsed?: unknown }, usage: Usage, costUsd: number | null | undefined): ResultRecord {
   const { completion } = input;
-  return {
+  return toResultRecord({
     id,
     output: answer.output,
-    ...(answer.parsed === undefined ? {} : { parsed: answer.parsed }),
+    parsed: answer.parsed,
     model: completion.model,
-    usage: {
-      input_tokens: usage.inputTokens,
-      output_tokens: usage.outputTokens,
-      cached_input_tokens: usage.cachedInputTokens,
-      cache_write_tokens: usage.cacheWriteTokens,
-      reasoning_tokens: usage.reasoningTokens,
-    },
-    cost_usd: input.cached ? 0 : (costUsd ?? null),
+    usage,
+    costUsd: costUsd ?? null,
     attempts: input.attempts,
-    latency_ms: Math.round(input.latencyMs),
+    latencyMs: input.latencyMs,
     cached: input.cached,
-    finish_reason: completion.finishReason,
+    finishReason: completion.finishReason,
     mode: input.mode,
     ts: input.ts,
-  };
+  });
 }
 
 /** Models asked for JSON in prose sometimes wrap it in a Markdown fence. */

@@ -1,0 +1,49 @@
+import { roundUsd } from '../cost/money.js';
+import type { Usage } from '../providers/types.js';
+import type { ResultRecord, RunMode } from './records.js';
+
+/** What every path (realtime, batch, packed) knows about a finished item. */
+export interface ResultParts {
+  id: string;
+  output: string;
+  parsed?: unknown;
+  model: string;
+  usage: Usage;
+  /** Null when the price is unknown; 0 for cache hits. */
+  costUsd: number | null;
+  attempts: number;
+  latencyMs: number;
+  cached: boolean;
+  finishReason: string;
+  mode: RunMode;
+  /** ISO time of the record. */
+  ts: string;
+}
+
+/**
+ * The one place a results line is shaped (SPEC §6). `id` comes first: resume reads ids from the start of
+ * each line without parsing the record.
+ */
+export function toResultRecord(parts: ResultParts): ResultRecord {
+  const { usage } = parts;
+  return {
+    id: parts.id,
+    output: parts.output,
+    ...(parts.parsed === undefined ? {} : { parsed: parts.parsed }),
+    model: parts.model,
+    usage: {
+      input_tokens: usage.inputTokens,
+      output_tokens: usage.outputTokens,
+      cached_input_tokens: usage.cachedInputTokens,
+      cache_write_tokens: usage.cacheWriteTokens,
+      reasoning_tokens: usage.reasoningTokens,
+    },
+    cost_usd: parts.cached ? 0 : roundUsd(parts.costUsd),
+    attempts: parts.attempts,
+    latency_ms: Math.round(parts.latencyMs),
+    cached: parts.cached,
+    finish_reason: parts.finishReason,
+    mode: parts.mode,
+    ts: parts.ts,
+  };
+}
