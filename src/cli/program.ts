@@ -50,8 +50,14 @@ export function buildProgram(setExitCode: (code: ExitCode) => void): Command {
   )
     .addHelpText('after', `
 Examples:
+  # laptop: what will classifying these cost, realtime vs batch?
   $ llm-batch estimate items.jsonl -t classify.prompt -m gpt-4o-mini
-  $ llm-batch estimate tickets.csv -p 'Triage: {{body}}' -m claude-haiku-4-5 --max-tokens 200`)
+
+  # cron: check tomorrow's shard before it runs
+  $ llm-batch estimate /data/tickets.csv -t triage.prompt -m claude-haiku-4-5 --shard 1/4
+
+  # CI: the worst case a --budget would reserve, with a capped answer length
+  $ llm-batch estimate data.jsonl -p 'Summarize: {{text}}' -m gpt-4o-mini --max-tokens 200`)
     .action(async (input: string, flags: RunFlags) => {
       const { runCommand } = await import('./run-command.js');
       setExitCode(await runCommand(input, flags, { dryRun: true }));
@@ -120,8 +126,15 @@ and error ("class: message") with --include-failed.`)
     .option('--api-key <key>', 'accept only this key (default: any non-empty key)')
     .addHelpText('after', `
 Examples:
-  $ llm-batch mock-server --port 8787 --latency 200 --fail-rate 0.05 --rpm 600
-  $ OPENAI_API_KEY=x llm-batch run items.jsonl -t t.prompt -m gpt-4o-mini --base-url http://127.0.0.1:8787/v1`)
+  # laptop: try llm-batch against a realistic fake API (latency, faults, a rate limit)
+  $ llm-batch mock-server --port 8787 --latency 100-400 --fail-rate 0.05 --rpm 600
+  $ OPENAI_API_KEY=x llm-batch run items.jsonl -t t.prompt -m gpt-4o-mini --base-url http://127.0.0.1:8787/v1
+
+  # cron: rehearse a nightly job's retries and resume without spending anything
+  $ llm-batch mock-server --port 8787 --fail-rate 0.2 --seed 7
+
+  # CI: an Anthropic-compatible endpoint for integration tests
+  $ ANTHROPIC_API_KEY=x ANTHROPIC_BASE_URL=http://127.0.0.1:8787 llm-batch run data.jsonl -p '{{text}}' -m claude-haiku-4-5`)
     .action(async (flags: Record<string, string | undefined>) => {
       const { mockServerCommand } = await import('./mock-server-command.js');
       setExitCode(await mockServerCommand(flags));
@@ -131,6 +144,11 @@ Examples:
   batches
     .command('cancel')
     .description('cancel every pending provider batch recorded in <output> (a later --resume collects what finished)')
+    .addHelpText('after', `
+Examples:
+  $ llm-batch batches cancel items.results.jsonl          # laptop: changed my mind
+  $ llm-batch batches cancel /data/triage.jsonl           # cron: stop tonight's batches
+  $ llm-batch batches cancel out.jsonl --api-key-env CI_OPENAI_KEY   # CI: another key variable`)
     .argument('<output>', 'results file of a --mode batch run')
     .option('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)')
     .action(async (output: string, flags: { apiKeyEnv?: string }) => {
@@ -138,10 +156,43 @@ Examples:
       setExitCode(await batchesCancelCommand(output, { apiKeyEnv: flags.apiKeyEnv }));
     });
 
+  const cache = program.command('cache').description('the response cache: what it holds, and clearing it');
+  cache
+    .command('stats')
+    .description('entries and size of the response cache')
+    .addHelpText('after', `
+Examples:
+  $ llm-batch cache stats                       # laptop: how big has the cache grown?
+  $ llm-batch cache stats --cache-dir /var/cache/llm-batch --json   # cron/CI: machine-readable`)
+    .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/llm-batch or ~/.cache/llm-batch)')
+    .option('--json', 'print JSON')
+    .action(async (flags: import('./cache-command.js').CacheFlags) => {
+      const { cacheStatsCommand } = await import('./cache-command.js');
+      setExitCode(await cacheStatsCommand(flags));
+    });
+  cache
+    .command('clear')
+    .description('remove every cached answer (needs --yes)')
+    .addHelpText('after', `
+Examples:
+  $ llm-batch cache clear --yes                 # laptop: start fresh
+  $ llm-batch cache clear --cache-dir "$CI_CACHE/llm-batch" --yes   # CI: drop a shared cache`)
+    .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/llm-batch or ~/.cache/llm-batch)')
+    .option('--yes', 'confirm: the next runs will pay for these answers again')
+    .action(async (flags: import('./cache-command.js').CacheFlags) => {
+      const { cacheClearCommand } = await import('./cache-command.js');
+      setExitCode(await cacheClearCommand(flags));
+    });
+
   program
     .command('models')
     .description('known models with their prices (USD per 1M tokens)')
     .option('--json', 'print JSON')
+    .addHelpText('after', `
+Examples:
+  $ llm-batch models                                   # laptop: compare prices
+  $ llm-batch models | grep claude                     # cron: check a model's price
+  $ llm-batch models --json | jq '.[] | select(.model=="gpt-4o-mini")'   # CI: machine-readable`)
     .action(async (flags: { json?: boolean }) => {
       const { modelsCommand } = await import('./models-command.js');
       setExitCode(await modelsCommand(flags));
