@@ -58,6 +58,23 @@ export class IdRegistry {
     return this.find(start, end, hashBytes(this.bytes, start, end)) < 0;
   }
 
+  /**
+   * For an id added with line 0 (not seen yet): null when `id` was never added; undefined the first time
+   * it is claimed (its line becomes `line`); the first claim's line on every later claim. One lookup does
+   * what a membership test plus a second registry would (the resumed pre-scan asks it a million times).
+   */
+  claim(id: string, line: number): number | null | undefined {
+    const start = this.writeScratch(id);
+    const end = start + this.scratchLength;
+    const found = this.find(start, end, hashBytes(this.bytes, start, end));
+    if (found >= 0) return null;
+    const entry = -found - 1;
+    const first = this.lines[entry];
+    if (first !== 0) return first;
+    this.lines[entry] = line;
+    return undefined;
+  }
+
   /** Writes `id` past the used bytes (not kept unless inserted); returns where it starts. */
   private writeScratch(id: string): number {
     this.reserveBytes(id.length * MAX_UTF8_BYTES_PER_UNIT);

@@ -19,21 +19,25 @@ const MAX_REASON_LENGTH = 100;
  */
 export function readJsonlRows(stream: Readable, skipLines?: LineFilter): AsyncIterable<RawRow[]> {
   let line = 0;
+  let onLine: ((data: Buffer, start: number, end: number) => void) | undefined;
+  const splitter = new LineSplitter((data, start, end) => onLine?.(data, start, end));
   let stop: (() => void) | undefined;
   return readBatches<RawRow>({
     start(handlers) {
-      const splitter = new LineSplitter((text) => {
+      onLine = (data, start, end) => {
         line += 1;
-        // Parsing is most of the cost of a line: a resumed run skips the ones the pre-scan found done.
+        // Decoding and parsing are the cost of a line: a resumed run skips the ones the pre-scan found done.
         if (skipLines?.has(line)) return handlers.value({ kind: 'skipped', line });
+        const text = data.toString('utf8', start, end);
         const content = line === 1 && text.startsWith(BOM) ? text.slice(1) : text;
         if (!isBlank(content)) handlers.value(parseJsonLine(content, line));
-      });
-      const onData = (chunk: Buffer | string): void => splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      const onEnd = (): void => {
-        splitter.end();
-        handlers.end();
       };
+      const onData = (chunk: Buffer | string): void => {
+        splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+        // Paused mid-chunk by a full batch: no more chunks until its remaining lines are taken.
+        if (splitter.isPaused) stream.pause();
+      };
+      const onEnd = (): void => splitter.end(handlers.end);
       stream.on('data', onData);
       stream.once('end', onEnd);
       stream.on('error', handlers.fail);
@@ -45,8 +49,15 @@ export function readJsonlRows(stream: Readable, skipLines?: LineFilter): AsyncIt
         stream.pause();
       };
     },
-    pause: () => stream.pause(),
-    resume: () => stream.resume(),
+    pause: () => {
+      splitter.pause();
+      stream.pause();
+    },
+    resume: () => {
+      splitter.resume();
+      // Emitting the held lines may have filled the next batch and paused again.
+      if (!splitter.isPaused) stream.resume();
+    },
     close: () => stop?.(),
   });
 }

@@ -3,10 +3,14 @@ const CR = 0x0d;
 
 /**
  * Splits a byte stream into lines exactly where `node:readline` does: at `\n`, `\r\n` and a lone `\r`; a
- * last line without an ending counts when it is not empty. Why not readline: it decodes every chunk, then
- * splits the string with a regular expression and emits an event per line, ~1 s of CPU per million
- * lines, which a resumed run pays twice before its first request (SPEC §12: 5 s). Here a line is found
- * with `indexOf` on the bytes and decoded once; UTF-8 split across chunks is whole by then.
+ * last line without an ending counts when it is not empty.
+ *
+ * Why not readline: it decodes every chunk, splits the string with a regular expression and emits an event
+ * per line, ~1 s of CPU per million lines, which a resumed run pays twice before its first request (SPEC
+ * §12: 5 s). Here a line is found with `indexOf` on the bytes and handed over as bytes, whole (UTF-8 split
+ * across chunks included), for the caller to decode or skip. And it can pause between two lines, which readline cannot: a large read then does not
+ * turn into thousands of parsed rows at once, which would outlive a young-generation GC and inflate the
+ * old space (SPEC §12: 250 MB).
  */
 export class LineSplitter {
   /**
@@ -14,35 +18,85 @@ export class LineSplitter {
    * the line ends, so a multi-megabyte line (an inline image) is not copied again with every chunk.
    */
   private rest: Buffer[] = [];
+  /** A chunk being split, and where the next line starts in it. */
+  private data: Buffer | undefined;
+  private start = 0;
+  private hasCr = false;
+  private paused = false;
+  private onEnd: (() => void) | undefined;
 
-  constructor(private readonly onLine: (text: string) => void) {}
+  /**
+   * `onLine` gets each line as `data[start, end)`, undecoded, so a caller may skip a line without decoding
+   * it; `data` is only valid during the call.
+   */
+  constructor(private readonly onLine: (data: Buffer, start: number, end: number) => void) {}
 
-  push(chunk: Buffer): void {
-    if (this.rest.length > 0 && chunk.indexOf(LF) === -1) {
-      this.rest.push(chunk);
-      return;
-    }
-    const data = this.rest.length === 0 ? chunk : Buffer.concat([...this.rest, chunk]);
-    this.rest = [];
-    // CR-free data (most files) needs no per-line search for lone carriage returns.
-    const hasCr = data.indexOf(CR) !== -1;
-    let start = 0;
-    let newline = data.indexOf(LF);
-    while (newline !== -1) {
-      this.emit(data, start, newline, true, hasCr);
-      start = newline + 1;
-      newline = data.indexOf(LF, start);
-    }
-    // Copied: a view would keep the whole chunk alive for a few bytes.
-    if (start < data.length) this.rest.push(Buffer.from(data.subarray(start)));
+  /** True after `pause` until `resume`: the caller should not push more meanwhile. */
+  get isPaused(): boolean {
+    return this.paused;
   }
 
-  /** The input ended: its last line counts when it is not empty. */
-  end(): void {
-    if (this.rest.length === 0) return;
-    const rest = Buffer.concat(this.rest);
-    this.rest = [];
-    this.emit(rest, 0, rest.length, false, true);
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.rest.length > 0) {
+      const newline = chunk.indexOf(LF);
+      if (newline === -1) {
+        this.rest.push(chunk);
+        return;
+      }
+      // Only the line begun in earlier chunks is joined: copying whole chunks would churn megabytes.
+      const head = Buffer.concat([...this.rest, chunk.subarray(0, newline)]);
+      this.rest = [];
+      this.emit(head, 0, head.length, true, head.indexOf(CR) !== -1);
+      start = newline + 1;
+    }
+    this.data = chunk;
+    this.start = start;
+    // CR-free data (most files) needs no per-line search for lone carriage returns.
+    this.hasCr = chunk.indexOf(CR, start) !== -1;
+    this.drain();
+  }
+
+  /** Stops emitting after the current line; `resume` goes on from the next one. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.drain();
+  }
+
+  /** The input ended: `done` runs once every line was emitted (its last one counts when not empty). */
+  end(done: () => void): void {
+    this.onEnd = done;
+    this.drain();
+  }
+
+  private drain(): void {
+    const data = this.data;
+    if (data !== undefined) {
+      let newline = data.indexOf(LF, this.start);
+      while (newline !== -1 && !this.paused) {
+        const start = this.start;
+        this.start = newline + 1;
+        this.emit(data, start, newline, true, this.hasCr);
+        newline = this.paused ? -1 : data.indexOf(LF, this.start);
+      }
+      if (this.paused && this.start < data.length && data.indexOf(LF, this.start) !== -1) return;
+      // Copied: a view would keep the whole chunk alive for a few bytes.
+      if (this.start < data.length) this.rest.push(Buffer.from(data.subarray(this.start)));
+      this.data = undefined;
+    }
+    if (this.onEnd === undefined || this.paused) return;
+    const done = this.onEnd;
+    this.onEnd = undefined;
+    if (this.rest.length > 0) {
+      const rest = Buffer.concat(this.rest);
+      this.rest = [];
+      this.emit(rest, 0, rest.length, false, true);
+    }
+    done();
   }
 
   /** Emits the line(s) in `data[start, end)`; `terminated` when a `\n` follows. */
@@ -53,10 +107,10 @@ export class LineSplitter {
       if (terminated && lineEnd > lineStart && data[lineEnd - 1] === CR) lineEnd -= 1;
       for (let i = lineStart; i < lineEnd; i += 1) {
         if (data[i] !== CR) continue;
-        this.onLine(data.toString('utf8', lineStart, i));
+        this.onLine(data, lineStart, i);
         lineStart = i + 1;
       }
     }
-    if (terminated || lineEnd > lineStart) this.onLine(data.toString('utf8', lineStart, lineEnd));
+    if (terminated || lineEnd > lineStart) this.onLine(data, lineStart, lineEnd);
   }
 }

@@ -66,7 +66,7 @@ async function runRealtime(config: RunConfig, template: PromptTemplate, deps: Ru
   const price = await resolveRunPrice(config, emit);
   const output = await openRunOutput(config, template, { emit, stdout: deps.stdout, now });
   try {
-    const scan = await scanInput(config, template, output.isDone, deps);
+    const scan = await scanInput(config, template, output, deps);
     await output.begin();
 
     const alreadyDone = scan ? scan.total - scan.pending : output.doneCount;
@@ -182,12 +182,13 @@ async function createLedger(config: RunConfig, price: ModelPrice | null, emit: E
 async function scanInput(
   config: RunConfig,
   template: PromptTemplate,
-  isDone: (id: string) => boolean,
+  output: Pick<RunOutput, 'isDone' | 'claimDone'>,
   deps: RunDeps,
 ): Promise<Pick<PrescanResult, 'total' | 'pending' | 'duplicates' | 'doneLines'> | null> {
   if (config.input.path === '-') return null;
   deps.emit({ type: 'phase-started', phase: 'scanning', text: `scanning ${config.input.path}` });
-  const result = await prescan({ source: config.input, template, shard: config.shard, limit: config.limit, isDone });
+  const { isDone, claimDone } = output;
+  const result = await prescan({ source: config.input, template, shard: config.shard, limit: config.limit, isDone, claimDone });
   if (result.problemCount > 0 && config.onBadItem === 'fail') {
     deps.emit({ type: 'phase-finished', phase: 'scanning', text: `${result.problemCount} bad items` });
     throw formatProblems(config.input.path, result.problems, result.problemCount);

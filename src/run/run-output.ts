@@ -20,6 +20,11 @@ export interface RunOutput {
   paths: OutputPaths;
   /** Ids an earlier run finished (and, with --skip-failed, failed): never sent again. */
   isDone(id: string): boolean;
+  /**
+   * Resuming: `IdRegistry.claim` on the ids with a result (not on failures skipped by --skip-failed,
+   * which only `isDone` knows). Lets the pre-scan mark a done id seen in the same lookup that finds it done.
+   */
+  claimDone?(id: string, line: number): number | null | undefined;
   /** Ids this output already holds as done. */
   doneCount: number;
   /** Provider batches recorded by earlier runs (batch mode re-attaches to them). */
@@ -85,6 +90,7 @@ export async function openRunOutput(
   return {
     paths,
     isDone,
+    ...(resume ? { claimDone: (id: string, line: number) => resume.done.claim(id, line) } : {}),
     doneCount: resume?.done.size ?? 0,
     batches,
     async begin() {

@@ -16,6 +16,7 @@ export function formatTable(report) {
     `llm-batch benchmarks${report.quick ? ' (--quick: smoke sizes, not the SPEC measurement)' : ''}`,
     `machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB, node ${report.machine.node}, ${report.machine.platform}`,
     `load average before: ${report.loadBefore.map((n) => n.toFixed(2)).join(' ')} · after: ${report.loadAfter.map((n) => n.toFixed(2)).join(' ')}`,
+    ...busyWarning(report),
     '',
     row(header),
     row(widths.map((w) => '-'.repeat(w))),
@@ -27,4 +28,14 @@ export function formatTable(report) {
     if (r.command) out.push(`    ${r.command}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Rows a, b and e are CPU-bound: on a shared machine other work takes their time. Compare the CLI CPU
+ * time in the notes with the wall clock to tell slow code from a starved process.
+ */
+function busyWarning(report) {
+  const busiest = Math.max(...report.rows.map((r) => r.loadBefore), report.loadBefore[0]);
+  if (busiest <= report.machine.cpus / 2) return [];
+  return [`note: the machine was busy (1-minute load up to ${busiest.toFixed(2)} on ${report.machine.cpus} CPUs): throughput and start-up rows may read low`];
 }

@@ -50,4 +50,17 @@ describe('IdRegistry', () => {
     expect(ids.addBytes(Buffer.from('日本'), 0, 6, 51)).toBe(9);
     expect(ids.size).toBe(5);
   });
+
+  it('claims an id added with line 0 once, then names the first claim on every repeat', () => {
+    const ids = new IdRegistry();
+    ids.add('done-1', 0);
+    ids.add('done-2', 0);
+    expect(ids.claim('other', 3)).toBeNull();
+    expect(ids.claim('done-1', 4)).toBeUndefined();
+    expect(ids.claim('done-1', 9)).toBe(4);
+    expect(ids.claim('done-2', 12)).toBeUndefined();
+    expect(ids.claim('done-1', 13)).toBe(4);
+    expect(ids.has('other')).toBe(false);
+    expect(ids.size).toBe(2);
+  });
 });

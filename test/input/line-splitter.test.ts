@@ -14,9 +14,9 @@ async function viaReadline(chunks: Buffer[]): Promise<string[]> {
 
 function viaSplitter(chunks: Buffer[]): string[] {
   const lines: string[] = [];
-  const splitter = new LineSplitter((line) => lines.push(line));
+  const splitter = new LineSplitter((data, start, end) => lines.push(data.toString('utf8', start, end)));
   for (const chunk of chunks) splitter.push(chunk);
-  splitter.end();
+  splitter.end(() => undefined);
   return lines;
 }
 
@@ -37,5 +37,24 @@ describe('LineSplitter', () => {
     const line = 'x'.repeat(10_000);
     const chunks = Array.from({ length: 100 }, (_, i) => Buffer.from(line.slice(i * 100, (i + 1) * 100)));
     expect(viaSplitter([...chunks, Buffer.from('\nend')])).toEqual([line, 'end']);
+  });
+
+  it('pauses between two lines of a chunk, goes on where it stopped, and ends only once drained', () => {
+    const lines: string[] = [];
+    let ended = false;
+    const splitter = new LineSplitter((data, start, end) => {
+      lines.push(data.toString('utf8', start, end));
+      if (lines.length === 2) splitter.pause();
+    });
+    splitter.push(Buffer.from('a\nb\nc\nd'));
+    expect(lines).toEqual(['a', 'b']);
+    expect(splitter.isPaused).toBe(true);
+    splitter.end(() => {
+      ended = true;
+    });
+    expect(ended).toBe(false);
+    splitter.resume();
+    expect(lines).toEqual(['a', 'b', 'c', 'd']);
+    expect(ended).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IdRegistry } from '../../src/input/id-registry.js';
 import { formatProblems, prescan } from '../../src/input/prescan.js';
 import { shardOf } from '../../src/input/shard.js';
 import type { Item } from '../../src/input/types.js';
@@ -115,6 +116,23 @@ describe('prescan', () => {
     // Their lines (1–10 in this file) are what the run reads past without parsing.
     expect([1, 10].map((line) => result.doneLines.has(line))).toEqual([true, true]);
     expect(result.doneLines.has(11)).toBe(false);
+  });
+
+  it('with claimDone, skips done ids in one lookup and still reports a done id that repeats', async () => {
+    const done = new IdRegistry();
+    for (const id of ['d1', 'd2']) done.add(id, 0);
+    const result = await prescan({
+      source: { path: fixture('input-duplicate-id.jsonl'), format: 'jsonl' },
+      template: await classify(),
+      isDone: (id) => done.has(id),
+      claimDone: (id, line) => done.claim(id, line),
+    });
+    expect(result.problems).toEqual([
+      { line: 3, id: 'd1', kind: 'id', message: 'duplicate id "d1" (first seen on line 1)' },
+      { line: 5, id: 'd2', kind: 'id', message: 'duplicate id "d2" (first seen on line 2)' },
+    ]);
+    expect([1, 2].map((line) => result.doneLines.has(line))).toEqual([true, true]);
+    expect(result.pending).toBe(1);
   });
 
   it('scans only the requested shard', async () => {
