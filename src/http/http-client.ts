@@ -1,6 +1,6 @@
 /**
  * The one JSON POST client both adapters use: an undici `Agent` with keep-alive pools sized to the run's
- * concurrency (global `fetch` measured about 10x slower at this volume), our own deadline, and every
+ * concurrency (global `fetch` opens more connections and costs more per request), our own deadline, and every
  * failure turned into one of the errors in `./errors.ts`. No retries here: the retry layer is `retry/`.
  */
 import { Agent, type Dispatcher } from 'undici';
