@@ -89,6 +89,18 @@ export class InvalidOutputError extends Error {
   }
 }
 
+/**
+ * The model declined to answer (OpenAI `message.refusal`, Anthropic `stop_reason: "refusal"`). Never an
+ * answer, never retried (the same request is refused again): a `refusal` dead letter with the model's
+ * text. It carries the completion because its tokens were paid for.
+ */
+export class RefusalError extends Error {
+  override readonly name = 'RefusalError';
+  constructor(readonly completion: Completion & { refusal: string }) {
+    super(truncate(`the model refused to answer: ${completion.refusal}`));
+  }
+}
+
 /** True for an abort caused by the caller's signal (SIGINT, run stopping), whichever library threw it. */
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError';

@@ -8,6 +8,7 @@ import {
   isAbortError,
   MalformedResponseError,
   NetworkError,
+  RefusalError,
   TimeoutError,
 } from '../http/errors.js';
 import { parseRetryAfter } from '../http/retry-after.js';
@@ -49,6 +50,7 @@ export function classifyFailure(error: unknown, options: ClassifyOptions): Failu
       message: error.message,
     });
   }
+  if (error instanceof RefusalError) return verdict('dead-letter', { class: 'refusal', code: 'refusal', message: error.message });
   if (error instanceof InvalidOutputError) {
     return verdict('retry', { class: 'invalid_output', code: error.reason, message: error.message });
   }

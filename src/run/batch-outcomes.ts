@@ -2,6 +2,7 @@
  * Turns batch answers into journal records: results at batch prices, dead letters, the cache, the
  * budget, the stats and the item events. Every item of a batch ends here exactly once.
  */
+import { RefusalError } from '../http/errors.js';
 import { toResultRecord } from '../journal/result-record.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetLedger } from '../cost/budget-ledger.js';
@@ -43,7 +44,11 @@ export class BatchOutcomeWriter {
     if (!check.ok) {
       // The answer was paid for even though it is unusable.
       stats.addUsage(completion.usage, costUsd);
-      this.fail({ ...entry, reservation: undefined }, { class: 'invalid_output', code: check.error.reason, message: check.error.message });
+      const info: FailureInfo =
+        check.error instanceof RefusalError
+          ? { class: 'refusal', code: 'refusal', message: check.error.message }
+          : { class: 'invalid_output', code: check.error.reason, message: check.error.message };
+      this.fail({ ...entry, reservation: undefined }, info);
       return;
     }
     if (entry.cacheKey !== undefined) cache?.put(entry.cacheKey, { completion, storedAt: now() });
