@@ -51,6 +51,7 @@ function respond(request: ChatRequest): ProviderResponse {
         reasoningTokens: 0,
       },
       model: request.params.model,
+      ...(answer.refused && { refusal: answer.text, text: '' }),
     },
     headers: {},
     status: 200,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { usageError } from '../helpers/usage-error.js';
 import { mapRequestParams, type GivenParam, type MapParamsInput } from '../../src/providers/map-params.js';
 import { baseModelName, openAiModelFamily } from '../../src/providers/model-rules.js';
+import { closestNames } from '../../src/providers/model-suggestions.js';
 
 const config = (name: string, value: unknown): GivenParam => ({ name, value, label: `config.${name} in t.prompt`, fromTemplate: true });
 const param = (name: string, value: unknown): GivenParam => ({ name, value, label: `--param ${name}`, fromTemplate: false });
@@ -107,5 +108,16 @@ describe('model-family rules', () => {
 
   it('keeps temperature for chat models', () => {
     expect(map('openai', 'gpt-4o-mini', [config('temperature', 0)])).toMatchObject({ temperature: 0, warnings: [] });
+  });
+});
+
+describe('closestNames', () => {
+  it.each<[string, string[]]>([
+    ['gpt-4o-mini-nonexistent', ['gpt-4o-mini', 'gpt-4o']],
+    ['gpt-4o-mnii', ['gpt-4o-mini', 'gpt-4o']],
+    ['claude-haiku-4-6', ['claude-haiku-4-5', 'claude-haiku-3']],
+  ])('%s → %s first', (name, expected) => {
+    const known = ['gpt-4-vision-preview', 'gpt-4o', 'gpt-4o-mini', 'gpt-4.1-mini', 'claude-haiku-4-5', 'claude-haiku-3', 'claude-opus-4-1'];
+    expect(closestNames(name, known, 2)).toEqual(expected);
   });
 });
