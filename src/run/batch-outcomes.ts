@@ -2,13 +2,13 @@
  * Turns batch answers into journal records: results at batch prices, dead letters, the cache, the
  * budget, the stats and the item events. Every item of a batch ends here exactly once.
  */
-import { RefusalError } from '../http/errors.js';
 import { toResultRecord } from '../journal/result-record.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetLedger } from '../cost/budget-ledger.js';
 import { costOfUsage } from '../cost/cost-of-usage.js';
 import type { ModelPrice } from '../cost/prices.js';
 import type { FailureInfo } from '../journal/records.js';
+import { RefusalError } from '../providers/invalid-output-error.js';
 import type { Completion } from '../providers/types.js';
 import { validateOutput, type OutputExpectation } from '../providers/validate-output.js';
 import type { BatchEntry } from './batch-tracked.js';

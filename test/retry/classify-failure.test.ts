@@ -3,13 +3,12 @@ import {
   ApiError,
   createAbortError,
   createApiError,
-  InvalidOutputError,
   MalformedResponseError,
   NetworkError,
-  RefusalError,
   TimeoutError,
 } from '../../src/http/errors.js';
 import type { FailureClass } from '../../src/journal/records.js';
+import { InvalidOutputError, RefusalError } from '../../src/providers/invalid-output-error.js';
 import { classifyFailure, formatDuration } from '../../src/retry/classify-failure.js';
 import type { Disposition } from '../../src/retry/types.js';
 import { loadFixtureText } from '../providers/load-fixture.js';
