@@ -50,6 +50,7 @@ export function mockCompletion(request: ChatRequest): Completion {
     truncated: answer.truncated,
     usage: { ...zeroTokens(), inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens },
     model: request.params.model,
+    ...(answer.refused && { refusal: answer.text, text: '' }),
   };
 }
 

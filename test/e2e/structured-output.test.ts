@@ -17,7 +17,8 @@ const SCHEMA = {
   properties: {
     category: { type: 'string', enum: ['Electronics', 'Home', 'Clothing', 'Books'] },
     confidence: { type: 'number', minimum: 0, maximum: 1 },
-    tags: { type: 'array', items: { type: 'string' } },
+    // Optional and nullable: the form OpenAI's strict mode accepts for an optional field.
+    tags: { type: ['array', 'null'], items: { type: 'string' } },
   },
   required: ['category', 'confidence'],
   additionalProperties: false,
