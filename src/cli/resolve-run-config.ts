@@ -12,7 +12,7 @@ import { describeRedisUrl } from '../scheduler/redis-url.js';
 import type { RunConfig } from '../run/run-config.js';
 import { loadTemplate } from '../template/load-template.js';
 import type { PromptTemplate } from '../template/types.js';
-import { buildResumeCommand } from './resume-command.js';
+import { resumeHint } from './resume-hint.js';
 import type { RunFlags } from './run-options.js';
 
 export interface ResolvedRun {
@@ -113,7 +113,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     cacheDir: flags.cache === false ? undefined : (flags.cacheDir ?? defaultCacheDir(environment.env, environment.homedir)),
     maxInvalidOutputRetries: MAX_INVALID_OUTPUT_RETRIES,
     pack: flags.pack !== undefined && flags.pack > 1 ? flags.pack : undefined,
-    resumeCommand: buildResumeCommand(environment.args),
+    resumeCommand: resumeHint(environment.args),
   };
   return { config, template, provider };
 }
