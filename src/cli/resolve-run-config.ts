@@ -33,6 +33,8 @@ export interface Environment {
   homedir: string;
   /** The user's arguments after `llm-batch` (for the resume command). */
   args: readonly string[];
+  /** False for commands that send nothing (`preview`): a missing key is then no error. @default true */
+  requireKey?: boolean;
 }
 
 /** Invalid-answer retries per item for structured output (on top of nothing: they share --max-retries). */
@@ -74,6 +76,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
   const provider = resolveProviderSettings(
     { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv },
     environment.env,
+    { requireKey: environment.requireKey },
   );
   const template = provider.provider === 'anthropic' ? refuseUnsupportedAnthropicImages(loaded) : loaded;
   const schema = flags.schema !== undefined ? await readSchemaFile(flags.schema) : defaults.schema;
