@@ -92,7 +92,7 @@ Examples:
     .argument('<outputs...>', 'results files (out.jsonl); a glob like out-*.jsonl merges shard outputs')
     .option('--json', 'print a stable JSON document instead of the summary')
     .option('--input <file>', 'count pending items against this input (default: the input recorded in the state file)')
-    .option('--input-format <format>', 'jsonl, csv or tsv (default: by the input extension)')
+    .option('--input-format <format>', 'jsonl, csv, tsv or json (default: by the input extension)')
     .option('--id-field <name>', 'the --id-field the run used (default: id if present, else the row number)')
     .addHelpText('after', `
 Examples:
@@ -114,7 +114,7 @@ Examples:
     .description('results joined back to their input rows, in input order (CSV, JSONL or JSON)')
     .argument('<outputs...>', 'results files (out.jsonl); a glob like out-*.jsonl merges shard outputs')
     .option('--input <file>', 'the input to join (default: the one recorded in the state file; without any, results in file order with an id column)')
-    .option('--input-format <format>', 'jsonl, csv or tsv (default: by the input extension)')
+    .option('--input-format <format>', 'jsonl, csv, tsv or json (default: by the input extension)')
     .option('--id-field <name>', 'the --id-field the run used (default: id if present, else the row number)')
     .option('-f, --format <format>', 'csv, jsonl or json (default: by the -o extension, else csv)')
     .option('-o, --output <file>', 'write to this file instead of stdout (replaced only once complete)')

@@ -3,7 +3,7 @@ import { collectParam, integerFrom, nonNegativeNumber, oneOf, positiveNumber, te
 
 /** The flags of `run` (and `estimate`, which takes the same ones), as commander hands them over. */
 export interface RunFlags {
-  format?: 'jsonl' | 'csv' | 'tsv';
+  format?: 'jsonl' | 'csv' | 'tsv' | 'json';
   idField?: string;
   output?: string;
   resume?: boolean;
@@ -65,9 +65,9 @@ export function runOptionSpecs(): OptionSpec[] {
   const cost = 'Cost and cache:';
   const report = 'Reporting:';
   return [
-    { group: input, option: opt('--format <format>', 'input format (default: from the extension)').argParser(oneOf(['jsonl', 'csv', 'tsv'] as const)) },
+    { group: input, option: opt('--format <format>', 'input format: jsonl, csv, tsv, or json (an array of objects) (default: from the extension)').argParser(oneOf(['jsonl', 'csv', 'tsv', 'json'] as const)) },
     { group: input, option: opt('--id-field <name>', 'column/key that identifies an item (default: "id" if present, else the row number)') },
-    { group: input, option: opt('-o, --output <file>', 'results JSONL, or - for stdout (default: <input>.results.jsonl beside the input)') },
+    { group: input, option: opt('-o, --output <file>', 'results JSONL, or - for stdout (default: beside the input, items.jsonl → items.results.jsonl, items.csv → items.csv.results.jsonl)') },
     { group: input, option: opt('--resume', 'continue an existing output: skip finished ids, retry failed ones') },
     { group: input, option: opt('--overwrite', 'discard an existing output and start over') },
     { group: input, option: opt('--force', 'with --resume: accept a changed template, model or parameters') },

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { readCsvRows } from './csv-reader.js';
 import { STDIN_PATH } from './detect-format.js';
 import { IdReader } from './item-ids.js';
+import { readJsonArrayRows } from './json-array-reader.js';
 import { readJsonlRows } from './jsonl-reader.js';
 import type { LineFilter, RawRow } from './raw-row.js';
 import { shardOf, type Shard } from './shard.js';
@@ -84,6 +85,8 @@ function readRows(stream: Readable, source: InputSource, label: string, skipLine
       return readCsvRows(stream, { delimiter: ',', label });
     case 'tsv':
       return readCsvRows(stream, { delimiter: '\t', label });
+    case 'json':
+      return readJsonArrayRows(stream, label);
   }
 }
 

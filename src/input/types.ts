@@ -18,7 +18,8 @@ export interface BadRow {
   message: string;
 }
 
-export type InputFormat = 'jsonl' | 'csv' | 'tsv';
+/** `json`: a top-level array of objects, read as a stream. */
+export type InputFormat = 'jsonl' | 'csv' | 'tsv' | 'json';
 
 export interface InputSource {
   /** A file path, or `-` for stdin. */

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { readInput } from '../input/open-input.js';
 import { wireOf } from '../providers/create-provider.js';
 import { buildOpenAiBody } from '../providers/openai-wire.js';
+import { describeMissingVariable } from '../template/describe-missing-variable.js';
 import type { PromptTemplate } from '../template/types.js';
 import { TemplateVariableError } from '../template/types.js';
 import type { RunConfig } from './run-config.js';
@@ -38,7 +39,7 @@ export async function previewRequests(config: RunConfig, template: PromptTemplat
       messages = await template.render(item.data);
     } catch (error) {
       if (!(error instanceof TemplateVariableError)) throw error;
-      throw new UsageError(`${config.input.path} line ${item.line}: ${error.message}`);
+      throw new UsageError(`${config.input.path} line ${item.line}: ${describeMissingVariable(error, item.data)}`);
     }
     requests.push({ id: item.id, line: item.line, ...wireRequest(config, { messages, params: config.params }) });
     if (requests.length >= count) break;
