@@ -174,6 +174,7 @@ Examples:
   $ llm-batch batches cancel out.jsonl --api-key-env CI_OPENAI_KEY   # CI: another key variable`)
     .argument('<output>', 'results file of a --mode batch run')
     .option('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)')
+    .option('--env-file <path>', 'read keys from a dotenv file; set variables win (default: $LLM_BATCH_ENV_FILE)')
     .action(async (output: string, flags: { apiKeyEnv?: string }) => {
       const { batchesCancelCommand } = await import('./batches-command.js');
       setExitCode(await batchesCancelCommand(output, { apiKeyEnv: flags.apiKeyEnv }));

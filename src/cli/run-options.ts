@@ -46,6 +46,8 @@ export interface RunFlags {
   logJson?: boolean;
   progressInterval: number;
   dryRun?: boolean;
+  /** Read by `applyEnvFile` before commander runs; listed so commander accepts it. */
+  envFile?: string;
 }
 
 interface OptionSpec {
@@ -83,6 +85,7 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: prompt, option: opt('-m, --model <name>', 'model, e.g. gpt-4o-mini, claude-haiku-4-5, mock (default: from the template)') },
     { group: prompt, option: opt('--provider <name>', 'wire protocol (default: inferred from the model)').argParser(oneOf(['openai', 'anthropic', 'mock'] as const)) },
     { group: prompt, option: opt('--base-url <url>', 'any OpenAI- or Anthropic-compatible endpoint (default: $OPENAI_BASE_URL / $ANTHROPIC_BASE_URL, else the provider\'s)') },
+    { group: prompt, option: opt('--env-file <path>', 'read keys and settings from a dotenv file; set variables win (default: $LLM_BATCH_ENV_FILE)') },
     { group: prompt, option: opt('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)') },
     { group: prompt, option: opt('--max-tokens <n>', 'most output tokens per answer').argParser(integerFrom(1)) },
     { group: prompt, option: opt('--temperature <t>', 'sampling temperature').argParser(temperature) },
