@@ -119,6 +119,8 @@ Examples:
     .option('-f, --format <format>', 'csv, jsonl or json (default: by the -o extension, else csv)')
     .option('-o, --output <file>', 'write to this file instead of stdout (replaced only once complete)')
     .option('--include-failed', 'also write failed items (with an error column) and unprocessed ones: every input row appears')
+    .option('--bom', 'CSV: start with a UTF-8 byte-order mark, so Excel shows accents right (default: when the input had one)')
+    .option('--no-bom', 'CSV: never write a byte-order mark')
     .addHelpText('after', `
 Examples:
   # laptop: the answers next to the original rows, as a spreadsheet
