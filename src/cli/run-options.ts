@@ -11,6 +11,8 @@ export interface RunFlags {
   force?: boolean;
   skipFailed?: boolean;
   limit?: number;
+  sample?: number;
+  seed?: string;
   shard?: string;
   onBadItem: 'fail' | 'skip';
   template?: string;
@@ -75,6 +77,8 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: input, option: opt('--force', 'with --resume: accept a changed template, model or parameters') },
     { group: input, option: opt('--skip-failed', 'with --resume: do not retry items whose last attempt failed') },
     { group: input, option: opt('--limit <n>', 'process at most n items (a sample run)').argParser(integerFrom(1)) },
+    { group: input, option: opt('--sample <n>', 'process a random sample of n items, the same one every time for a --seed').argParser(integerFrom(1)) },
+    { group: input, option: opt('--seed <s>', 'with --sample: which sample (default: 0)') },
     { group: input, option: opt('--shard <k/n>', 'process only shard k of n (ids hashed; k is 1-based)') },
     { group: input, option: opt('--on-bad-item <policy>', 'fail: stop before sending anything; skip: record bad rows as failures').default('fail').argParser(oneOf(['fail', 'skip'] as const)) },
     { group: prompt, option: opt('-t, --template <file>', 'prompt template: a .prompt file (Dotprompt) or any text file (Handlebars)') },

@@ -65,6 +65,7 @@ export async function* readInputBatches(source: InputSource, options: ReadInputO
           continue;
         }
         if (shard !== undefined && shardOf(result.id, shard.count) !== shard.index) continue;
+        if (source.only !== undefined && !source.only.has(result.id)) continue;
         events.push({ kind: 'item', item: { id: result.id, index, line: row.line, data: row.data } });
       }
       if (events.length > 0) yield events;

@@ -56,6 +56,18 @@ describe('mistakes a newcomer makes get helpful answers', () => {
     expect(read.code).toBe(0);
   });
 
+  it('--sample n --seed s runs a reproducible random sample of n items', async () => {
+    const idsOf = async (seed: string) => {
+      const run = await runCli(['run', join(FIXTURES, 'products.jsonl'), '-t', TEMPLATE, '-m', 'mock', '--sample', '4', '--seed', seed, '-o', '-', '--quiet']);
+      expect(run.code).toBe(0);
+      return run.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id).sort();
+    };
+    const first = await idsOf('1');
+    expect(first).toHaveLength(4);
+    expect(await idsOf('1')).toEqual(first);
+    expect(await idsOf('2')).not.toEqual(first);
+  });
+
   it('an empty input warns in one clear line and exits 0', async () => {
     temp = makeTempDir();
     const input = join(temp.dir, 'empty.jsonl');
