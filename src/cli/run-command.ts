@@ -15,6 +15,7 @@ export async function runCommand(input: string, flags: RunFlags, options: { dryR
       homedir: homedir(),
       args: process.argv.slice(2),
     });
+    for (const message of resolved.warnings) reporter.handle({ type: 'warning', message });
     if (options.dryRun) {
       const { estimateCommand } = await import('./estimate-command.js');
       return await estimateCommand(resolved, reporter);

@@ -19,7 +19,7 @@ export interface PreviewRequest {
   url: string;
   headers: Record<string, string>;
   /** The JSON body exactly as `run` would send it for this item. */
-  body: Record<string, unknown>;
+  body: object;
 }
 
 /**
