@@ -6,6 +6,7 @@ import { detectFormat, STDIN_PATH } from '../input/detect-format.js';
 import { parseShard } from '../input/shard.js';
 import { defaultOutputPath } from '../journal/output-paths.js';
 import { resolveProviderSettings, type ProviderSettings } from '../providers/resolve-provider.js';
+import { checkResponsesParams } from '../providers/responses-params.js';
 import type { OutputSchema, RequestParams } from '../providers/types.js';
 import { compileOutputSchema } from '../providers/validate-output.js';
 import { describeRedisUrl } from '../scheduler/redis-url.js';
@@ -65,9 +66,10 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     throw new UsageError('no model: pass -m <model> (e.g. gpt-4o-mini, claude-haiku-4-5, or mock to try it offline)');
   }
   const provider = resolveProviderSettings(
-    { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv },
+    { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, api: flags.api },
     environment.env,
   );
+  if (provider.api === 'responses') checkResponsesParams({ ...defaults.params, ...flags.param });
   const schema = flags.schema !== undefined ? await readSchemaFile(flags.schema) : defaults.schema;
   const outputSchema: OutputSchema | undefined = schema && { name: 'answer', schema };
   if (outputSchema) compileOutputSchema(outputSchema.schema);
@@ -95,6 +97,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     provider: provider.provider,
     baseUrl: provider.baseUrl,
     apiKey: provider.apiKey,
+    api: provider.api,
     params,
     mode: flags.mode ?? 'realtime',
     concurrency: flags.concurrency,

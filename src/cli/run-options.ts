@@ -22,6 +22,7 @@ export interface RunFlags {
   provider?: 'openai' | 'anthropic' | 'mock';
   baseUrl?: string;
   apiKeyEnv?: string;
+  api?: 'chat' | 'responses';
   maxTokens?: number;
   temperature?: number;
   param?: Record<string, unknown>;
@@ -83,6 +84,7 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: prompt, option: opt('-m, --model <name>', 'model, e.g. gpt-4o-mini, claude-haiku-4-5, mock (default: from the template)') },
     { group: prompt, option: opt('--provider <name>', 'wire protocol (default: inferred from the model)').argParser(oneOf(['openai', 'anthropic', 'mock'] as const)) },
     { group: prompt, option: opt('--base-url <url>', 'any OpenAI- or Anthropic-compatible endpoint (default: $OPENAI_BASE_URL / $ANTHROPIC_BASE_URL, else the provider\'s)') },
+    { group: prompt, option: opt('--api <api>', 'OpenAI API: chat (Chat Completions) or responses (default: responses for Responses-only models, else chat)').argParser(oneOf(['chat', 'responses'] as const)) },
     { group: prompt, option: opt('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)') },
     { group: prompt, option: opt('--max-tokens <n>', 'most output tokens per answer').argParser(integerFrom(1)) },
     { group: prompt, option: opt('--temperature <t>', 'sampling temperature').argParser(temperature) },

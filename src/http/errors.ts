@@ -72,7 +72,7 @@ export class MalformedResponseError extends Error {
 }
 
 /** Why an answer was rejected by `validateOutput`. */
-export type InvalidOutputReason = 'truncated' | 'invalid_json' | 'schema_mismatch';
+export type InvalidOutputReason = 'truncated' | 'invalid_json' | 'schema_mismatch' | 'refusal';
 
 /**
  * The answer arrived but does not satisfy the schema (or is not JSON, or was cut off). It carries the

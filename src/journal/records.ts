@@ -13,6 +13,7 @@ export type FailureClass =
   | 'timeout'
   | 'network'
   | 'invalid_output'
+  | 'refusal'
   | 'template'
   | 'input'
   | 'budget'

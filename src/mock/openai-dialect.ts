@@ -130,7 +130,8 @@ function toChatMessage(raw: unknown, index: number): { role: Role | null; conten
   return { role, content: parts };
 }
 
-function imagePart(url: string): ContentPart {
+/** An image URL from the wire → our content part (`data:` URLs split into media type and base64). */
+export function imagePart(url: string): ContentPart {
   const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);
   return data ? { type: 'image', mediaType: data[1], base64: data[2] } : { type: 'image', url };
 }

@@ -7,6 +7,7 @@ import { createHttpProvider } from './http-provider.js';
 import { createMockProvider } from './mock.js';
 import { openaiWire } from './openai-wire.js';
 import type { ProviderSettings } from './resolve-provider.js';
+import { responsesWire } from './responses-wire.js';
 import type { Provider, WireFormat } from './types.js';
 
 export interface CreateProviderOptions {
@@ -18,7 +19,11 @@ export interface CreateProviderOptions {
   dispatcher?: Dispatcher;
 }
 
-const WIRES: Readonly<Record<'openai' | 'anthropic', WireFormat>> = { openai: openaiWire, anthropic: anthropicWire };
+/** The wire a provider and API speak. */
+export function wireFor(provider: 'openai' | 'anthropic', api: ProviderSettings['api']): WireFormat {
+  if (provider === 'anthropic') return anthropicWire;
+  return api === 'responses' ? responsesWire : openaiWire;
+}
 
 /** The provider for `settings`; `mock` runs in-process and needs no key. */
 export async function createProvider(settings: ProviderSettings, options: CreateProviderOptions): Promise<Provider> {
@@ -27,7 +32,7 @@ export async function createProvider(settings: ProviderSettings, options: Create
     throw new Error(`no API key resolved for ${settings.provider}; resolveProviderSettings must run first`);
   }
   return createHttpProvider({
-    wire: WIRES[settings.provider],
+    wire: wireFor(settings.provider, settings.api),
     baseUrl: settings.baseUrl,
     apiKey: settings.apiKey,
     connections: options.connections,

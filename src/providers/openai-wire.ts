@@ -76,6 +76,10 @@ export function parseOpenAiCompletion(body: unknown): Completion {
     truncated: finishReason === 'length',
     usage: readOpenAiUsage(body.usage),
     model: readString(body.model, ''),
+    // A refusal is never an answer: `validateOutput` turns it into its own failure class.
+    ...(typeof choice.message.refusal === 'string' && choice.message.content == null && { refusal: choice.message.refusal }),
+    // Which tier served the request (flex, priority): what it cost depends on it.
+    ...(typeof body.service_tier === 'string' && { serviceTier: body.service_tier }),
   };
 }
 

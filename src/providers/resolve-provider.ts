@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { redactSecrets } from '../http/redact.js';
+import { isResponsesOnlyModel, OPENAI_APIS, type OpenAiApi } from './openai-apis.js';
 import { inferProvider, isProviderId, PROVIDER_IDS, PROVIDERS } from './registry.js';
 import type { ProviderId } from './types.js';
 
@@ -17,6 +18,8 @@ export interface ProviderFlags {
   baseUrl?: string;
   /** `--api-key-env`: the variable holding the key. @default the provider's (`OPENAI_API_KEY`, …) */
   apiKeyEnv?: string;
+  /** `--api`: OpenAI Chat Completions or the Responses API. @default `responses` for Responses-only models, else `chat` */
+  api?: string;
 }
 
 export interface ProviderSettings {
@@ -29,6 +32,8 @@ export interface ProviderSettings {
   apiKey?: string;
   /** Where the key came from, for messages ("set OPENAI_API_KEY"). */
   apiKeyEnv?: string;
+  /** Which OpenAI API requests go to; always `chat` for Anthropic (and meaningless for the in-process mock). @default 'chat' */
+  api?: OpenAiApi;
 }
 
 /** Resolve provider, model, base URL and key; throws `UsageError` with the fix when something is missing. */
@@ -37,9 +42,10 @@ export function resolveProviderSettings(
   env: Record<string, string | undefined>,
 ): ProviderSettings {
   const { provider, model } = resolveProviderAndModel(flags);
+  const api = resolveApi(flags.api, provider, model);
   const info = PROVIDERS[provider];
   const baseUrl = normaliseBaseUrl(flags.baseUrl ?? nonEmpty(info.baseUrlEnv && env[info.baseUrlEnv]) ?? info.defaultBaseUrl, flags.baseUrl !== undefined);
-  if (provider === 'mock') return { provider, model, baseUrl };
+  if (provider === 'mock') return { provider, model, baseUrl, api };
 
   const apiKeyEnv = flags.apiKeyEnv ?? info.apiKeyEnv;
   if (apiKeyEnv === undefined) throw new Error(`provider table lacks an API key variable for ${provider}`);
@@ -52,7 +58,19 @@ export function resolveProviderSettings(
       'Endpoints that need no key (a local vLLM or Ollama) accept any non-empty value.',
     ]);
   }
-  return { provider, model, baseUrl, apiKey, apiKeyEnv };
+  return { provider, model, baseUrl, apiKey, apiKeyEnv, api };
+}
+
+/** `--api` as given, else what the model data says; the Responses API is OpenAI's (and Azure's) only. */
+function resolveApi(flag: string | undefined, provider: ProviderId, model: string): OpenAiApi {
+  if (flag !== undefined && !(OPENAI_APIS as readonly string[]).includes(flag)) {
+    throw new UsageError(`Expected \`--api\` to be one of ${OPENAI_APIS.join(', ')}, got \`${flag}\``);
+  }
+  if (provider === 'anthropic') {
+    if (flag === 'responses') throw new UsageError('--api responses is an OpenAI API: Anthropic models take the Messages API (drop --api)');
+    return 'chat';
+  }
+  return (flag as OpenAiApi | undefined) ?? (isResponsesOnlyModel(model) ? 'responses' : 'chat');
 }
 
 function resolveProviderAndModel(flags: ProviderFlags): { provider: ProviderId; model: string } {

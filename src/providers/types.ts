@@ -51,6 +51,10 @@ export interface Completion {
   usage: Usage;
   /** The model that answered, as the provider reports it. */
   model: string;
+  /** The model declined (OpenAI `refusal`); `text` then holds its explanation, never an answer. */
+  refusal?: string;
+  /** The service tier that served the request, as OpenAI reports it (`default`, `flex`, `priority`). */
+  serviceTier?: string;
 }
 
 /** A completion plus the response headers (rate-limit headers feed the scheduler). */

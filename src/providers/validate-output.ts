@@ -52,6 +52,8 @@ export function compileOutputSchema(schema: Record<string, unknown>): ValidateFu
  * undefined). A truncated answer fails: cut-off JSON is never a complete value.
  */
 export function validateOutput(completion: Completion, expectation: OutputExpectation): OutputCheck {
+  // A refusal is never an answer (SPEC §6), whatever was asked for.
+  if (completion.refusal !== undefined) return fail(completion, 'refusal', `the model refused: ${completion.refusal}`);
   if (expectation.schema === undefined && !expectation.jsonOutput) return { ok: true, parsed: undefined };
   if (completion.truncated) {
     return fail(
@@ -74,6 +76,11 @@ export function validateOutput(completion: Completion, expectation: OutputExpect
   const listed = errors.slice(0, MAX_LISTED_ERRORS).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
   const more = errors.length > MAX_LISTED_ERRORS ? ` (and ${errors.length - MAX_LISTED_ERRORS} more)` : '';
   return fail(completion, 'schema_mismatch', `the answer does not match the schema: ${listed.join('; ')}${more}`);
+}
+
+/** The dead-letter class of a rejected answer: a refusal is its own class, the rest are invalid output. */
+export function outputFailureClass(error: InvalidOutputError): 'refusal' | 'invalid_output' {
+  return error.reason === 'refusal' ? 'refusal' : 'invalid_output';
 }
 
 /** Models asked for JSON in prose (Anthropic without a schema) sometimes wrap it in a Markdown fence. */

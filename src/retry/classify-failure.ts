@@ -50,6 +50,8 @@ export function classifyFailure(error: unknown, options: ClassifyOptions): Failu
     });
   }
   if (error instanceof InvalidOutputError) {
+    // Asking again rarely changes a refusal, and each try is paid: record it at once.
+    if (error.reason === 'refusal') return verdict('dead-letter', { class: 'refusal', code: 'refusal', message: error.message });
     return verdict('retry', { class: 'invalid_output', code: error.reason, message: error.message });
   }
   throw error;

@@ -9,7 +9,7 @@ import { costOfUsage } from '../cost/cost-of-usage.js';
 import type { ModelPrice } from '../cost/prices.js';
 import type { FailureInfo } from '../journal/records.js';
 import type { Completion } from '../providers/types.js';
-import { validateOutput, type OutputExpectation } from '../providers/validate-output.js';
+import { outputFailureClass, validateOutput, type OutputExpectation } from '../providers/validate-output.js';
 import type { BatchEntry } from './batch-tracked.js';
 import type { EventSink } from './events.js';
 import type { RunOutput } from './run-output.js';
@@ -43,7 +43,7 @@ export class BatchOutcomeWriter {
     if (!check.ok) {
       // The answer was paid for even though it is unusable.
       stats.addUsage(completion.usage, costUsd);
-      this.fail({ ...entry, reservation: undefined }, { class: 'invalid_output', code: check.error.reason, message: check.error.message });
+      this.fail({ ...entry, reservation: undefined }, { class: outputFailureClass(check.error), code: check.error.reason, message: check.error.message });
       return;
     }
     if (entry.cacheKey !== undefined) cache?.put(entry.cacheKey, { completion, storedAt: now() });

@@ -1,5 +1,6 @@
 import type { InputSource } from '../input/types.js';
 import type { RunMode } from '../journal/records.js';
+import type { OpenAiApi } from '../providers/openai-apis.js';
 import type { ProviderId, RequestParams } from '../providers/types.js';
 
 /** What to do with a row that cannot be processed (malformed, missing variable, bad id). */
@@ -29,6 +30,8 @@ export interface RunConfig {
   baseUrl: string;
   /** The key itself (never logged); undefined for `mock`. */
   apiKey?: string;
+  /** OpenAI Chat Completions or the Responses API (realtime and batch). @default 'chat' */
+  api?: OpenAiApi;
   params: RequestParams;
 
   mode: RunMode;

@@ -50,6 +50,7 @@ describe('openaiWire response', () => {
       finishReason: 'stop',
       truncated: false,
       model: 'gpt-4o-mini-2024-07-18',
+      serviceTier: 'default',
       usage: { inputTokens: 2006, outputTokens: 3, cachedInputTokens: 1920, cacheWriteTokens: 0, reasoningTokens: 0 },
     });
   });
@@ -60,13 +61,15 @@ describe('openaiWire response', () => {
       finishReason: 'length',
       truncated: true,
       model: 'o3-mini-2025-01-31',
+      serviceTier: 'default',
       usage: { inputTokens: 75, outputTokens: 256, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 256 },
     });
   });
 
-  it('returns a refusal as the answer text', () => {
+  it('returns a refusal as its own field (and as the text, for messages)', () => {
     const completion = openaiWire.parseCompletion(loadFixture('provider-openai-refusal-response.json'));
     expect(completion.text).toBe("I'm sorry, I can't help with that request.");
+    expect(completion.refusal).toBe("I'm sorry, I can't help with that request.");
     expect(completion.usage).toMatchObject({ inputTokens: 40, outputTokens: 12, cachedInputTokens: 0, reasoningTokens: 0 });
   });
 

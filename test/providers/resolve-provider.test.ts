@@ -40,6 +40,7 @@ describe('resolveProviderSettings', () => {
       baseUrl: 'https://api.openai.com/v1',
       apiKey: 'sk-openai-secret-1',
       apiKeyEnv: 'OPENAI_API_KEY',
+      api: 'chat',
     });
   });
 
@@ -50,6 +51,7 @@ describe('resolveProviderSettings', () => {
       baseUrl: 'https://api.anthropic.com',
       apiKey: 'sk-ant-secret-2',
       apiKeyEnv: 'ANTHROPIC_API_KEY',
+      api: 'chat',
     });
   });
 
@@ -71,7 +73,7 @@ describe('resolveProviderSettings', () => {
   });
 
   it('needs no key for mock', () => {
-    expect(resolveProviderSettings({ model: 'mock' }, {})).toEqual({ provider: 'mock', model: 'mock', baseUrl: 'mock://' });
+    expect(resolveProviderSettings({ model: 'mock' }, {})).toEqual({ provider: 'mock', model: 'mock', baseUrl: 'mock://', api: 'chat' });
   });
 
   it('takes the base URL from flag, then environment, then default; trailing slashes stripped', () => {
@@ -119,5 +121,23 @@ describe('resolveProviderSettings', () => {
     [{ model: 'gpt-4o', baseUrl: 'not a url' }, 'Expected `--base-url` to be an http(s) URL, got `not a url`'],
   ])('rejects %j', (flags, message) => {
     expect(usageError(() => resolveProviderSettings(flags, KEYS)).message).toBe(message);
+  });
+});
+
+describe('--api', () => {
+  const KEY = { OPENAI_API_KEY: 'sk-1', ANTHROPIC_API_KEY: 'sk-2' };
+  it.each([
+    ['gpt-4o-mini', undefined, 'chat'],
+    ['o3-pro', undefined, 'responses'],
+    ['gpt-5-codex', undefined, 'responses'],
+    ['gpt-4o-mini', 'responses', 'responses'],
+    ['o3-pro', 'chat', 'chat'],
+  ])('%s with --api %s → %s', (model, api, expected) => {
+    expect(resolveProviderSettings({ model, api }, KEY).api).toBe(expected);
+  });
+
+  it('refuses an unknown API and the Responses API for Anthropic', () => {
+    expect(() => resolveProviderSettings({ model: 'gpt-4o', api: 'completions' }, KEY)).toThrow(/--api.*chat, responses/);
+    expect(() => resolveProviderSettings({ model: 'claude-haiku-4-5', api: 'responses' }, KEY)).toThrow(/OpenAI API/);
   });
 });

@@ -1,10 +1,12 @@
 /** Build the Batch API client for a run's provider settings. */
 import type { Dispatcher } from 'undici';
+import type { OpenAiApi } from '../openai-apis.js';
 import type { ProviderId } from '../types.js';
 import { createAnthropicBatchClient } from './anthropic-batch-client.js';
 import { createBatchHttp } from './batch-http.js';
 import { createMockBatchClient } from './mock-batch-client.js';
 import { createOpenAiBatchClient } from './openai-batch-client.js';
+import { OPENAI_BATCH_APIS } from './openai-batch-shapes.js';
 import type { RetryPolicy } from './retry-call.js';
 import type { BatchClient, BatchLimits } from './types.js';
 
@@ -19,6 +21,8 @@ export interface BatchClientSettings {
   retry: RetryPolicy;
   /** Smaller per-batch limits than the provider's (tests, or to get results back sooner). */
   limits?: Partial<BatchLimits>;
+  /** OpenAI: the Chat Completions or Responses endpoint. @default 'chat' */
+  api?: OpenAiApi;
   /** Send through this dispatcher (undici MockAgent in tests). */
   dispatcher?: Dispatcher;
 }
@@ -29,6 +33,6 @@ export function createBatchClient(settings: BatchClientSettings): BatchClient {
   if (apiKey === undefined) throw new Error(`no API key resolved for ${provider}; resolveProviderSettings must run first`);
   const http = createBatchHttp({ timeoutMs: settings.timeoutMs, secrets: [apiKey], dispatcher: settings.dispatcher });
   return provider === 'openai'
-    ? createOpenAiBatchClient({ baseUrl, apiKey, http, retry, limits })
+    ? createOpenAiBatchClient({ baseUrl, apiKey, http, retry, limits, api: OPENAI_BATCH_APIS[settings.api ?? 'chat'] })
     : createAnthropicBatchClient({ baseUrl, apiKey, http, retry, limits });
 }

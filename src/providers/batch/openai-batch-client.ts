@@ -10,8 +10,9 @@ import { multipartBody } from './body-source.js';
 import type { BatchHttp } from './batch-http.js';
 import {
   encodeOpenAiBatchLine,
-  OPENAI_BATCH_ENDPOINT,
+  OPENAI_BATCH_APIS,
   OPENAI_COMPLETION_WINDOW,
+  type OpenAiBatchApi,
   readOpenAiBatch,
   readOpenAiResultLine,
 } from './openai-batch-shapes.js';
@@ -35,10 +36,13 @@ export interface OpenAiBatchClientOptions {
   retry: RetryPolicy;
   /** @default OPENAI_BATCH_LIMITS */
   limits?: Partial<BatchLimits>;
+  /** The endpoint every request of the batch goes to, and its wire. @default Chat Completions */
+  api?: OpenAiBatchApi;
 }
 
 export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): BatchClient {
   const { baseUrl, http, retry } = options;
+  const api = options.api ?? OPENAI_BATCH_APIS.chat;
   const headers = { authorization: openaiWire.headers(options.apiKey).authorization };
   const getJson = (path: string, signal: AbortSignal) => http.json('GET', `${baseUrl}${path}`, headers, undefined, signal);
 
@@ -55,7 +59,7 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
   return {
     provider: 'openai',
     limits: { ...OPENAI_BATCH_LIMITS, ...options.limits },
-    encodeRequest: encodeOpenAiBatchLine,
+    encodeRequest: (customId, request) => encodeOpenAiBatchLine(customId, request, api),
 
     async submit(encoded, { signal, onStep }) {
       onStep('uploading');
@@ -63,7 +67,7 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
       const upload = async () => readId(await http.upload(`${baseUrl}/files`, headers, body, signal), 'file');
       const fileId = await callWithRetry('upload the batch file', upload, retry, signal);
       onStep('submitting');
-      const create = { input_file_id: fileId, endpoint: OPENAI_BATCH_ENDPOINT, completion_window: OPENAI_COMPLETION_WINDOW };
+      const create = { input_file_id: fileId, endpoint: api.endpoint, completion_window: OPENAI_COMPLETION_WINDOW };
       return callWithRetry(
         'create the batch',
         async () => {
@@ -83,7 +87,7 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
     async *results(snapshot: BatchSnapshot, signal) {
       for (const fileId of snapshot.resultRefs) {
         for await (const line of http.lines(`${baseUrl}/files/${encodeURIComponent(fileId)}/content`, headers, signal)) {
-          const outcome = readOpenAiResultLine(line);
+          const outcome = readOpenAiResultLine(line, api.wire);
           if (outcome !== undefined) yield outcome;
         }
       }

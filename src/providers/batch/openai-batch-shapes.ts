@@ -4,22 +4,35 @@
  */
 import { MalformedResponseError } from '../../http/errors.js';
 import { redactSecrets } from '../../http/redact.js';
-import { buildOpenAiBody, parseOpenAiCompletion } from '../openai-wire.js';
-import type { ChatRequest } from '../types.js';
+import type { OpenAiApi } from '../openai-apis.js';
+import { openaiWire } from '../openai-wire.js';
+import { RESPONSES_BATCH_ENDPOINT, responsesWire } from '../responses-wire.js';
+import type { ChatRequest, WireFormat } from '../types.js';
 import { isRecord, readCount, readString } from '../wire-helpers.js';
 import { parseJsonLine } from './json-line.js';
 import { failureFromMalformed, failureFromOpenAiError, failureFromStatus } from './result-failures.js';
 import type { BatchEnd, BatchItemOutcome, BatchSnapshot } from './types.js';
 
-/** Every request of a batch goes to this endpoint; it is also the batch's `endpoint`. */
+/** Every Chat Completions request of a batch goes to this endpoint; it is also the batch's `endpoint`. */
 export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions';
+
+/** A batch's endpoint and the wire of its lines, per API (a batch holds requests to one endpoint only). */
+export interface OpenAiBatchApi {
+  endpoint: string;
+  wire: WireFormat;
+}
+
+export const OPENAI_BATCH_APIS: Readonly<Record<OpenAiApi, OpenAiBatchApi>> = {
+  chat: { endpoint: OPENAI_BATCH_ENDPOINT, wire: openaiWire },
+  responses: { endpoint: RESPONSES_BATCH_ENDPOINT, wire: responsesWire },
+};
 
 /** The only window OpenAI offers. */
 export const OPENAI_COMPLETION_WINDOW = '24h';
 
 /** One line of the input file. */
-export function encodeOpenAiBatchLine(customId: string, request: ChatRequest): string {
-  return JSON.stringify({ custom_id: customId, method: 'POST', url: OPENAI_BATCH_ENDPOINT, body: buildOpenAiBody(request) });
+export function encodeOpenAiBatchLine(customId: string, request: ChatRequest, api: OpenAiBatchApi = OPENAI_BATCH_APIS.chat): string {
+  return JSON.stringify({ custom_id: customId, method: 'POST', url: api.endpoint, body: api.wire.buildBody(request) });
 }
 
 const ENDS: Readonly<Record<string, BatchEnd>> = {
@@ -52,7 +65,7 @@ export function readOpenAiBatch(body: unknown): BatchSnapshot {
  * One line of the output or error file → an outcome; undefined for a line that cannot be read (its request
  * then counts as having no result, and becomes a dead letter that resume retries).
  */
-export function readOpenAiResultLine(line: string): BatchItemOutcome | undefined {
+export function readOpenAiResultLine(line: string, wire: WireFormat = openaiWire): BatchItemOutcome | undefined {
   const record = parseJsonLine(line);
   if (!isRecord(record) || typeof record.custom_id !== 'string') return undefined;
   const customId = record.custom_id;
@@ -61,7 +74,7 @@ export function readOpenAiResultLine(line: string): BatchItemOutcome | undefined
     const status = response.status_code;
     if (status >= 200 && status <= 299) {
       try {
-        return { customId, kind: 'succeeded', completion: parseOpenAiCompletion(response.body) };
+        return { customId, kind: 'succeeded', completion: wire.parseCompletion(response.body) };
       } catch (error) {
         return { customId, kind: 'failed', error: failureFromMalformed(error) };
       }
