@@ -6,6 +6,7 @@ import { detectFormat, STDIN_PATH } from '../input/detect-format.js';
 import { parseShard } from '../input/shard.js';
 import { defaultOutputPath } from '../journal/output-paths.js';
 import { resolveProviderSettings, type ProviderSettings } from '../providers/resolve-provider.js';
+import { requestedTier, type ServiceTier } from '../cost/service-tiers.js';
 import { checkResponsesParams } from '../providers/responses-params.js';
 import type { OutputSchema, RequestParams } from '../providers/types.js';
 import { compileOutputSchema } from '../providers/validate-output.js';
@@ -78,10 +79,13 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     model: provider.model,
     maxTokens: flags.maxTokens ?? defaults.maxTokens ?? budgetCap(flags, provider),
     temperature: flags.temperature ?? defaults.temperature,
-    extra: { ...defaults.params, ...flags.param },
+    extra: withServiceTier({ ...defaults.params, ...flags.param }, flags.serviceTier),
     schema: outputSchema,
     jsonOutput: outputSchema === undefined && defaults.jsonOutput === true ? true : undefined,
   });
+
+  const serviceTier = requestedTier(params.extra);
+  checkServiceTier(flags, provider, serviceTier);
 
   const config: RunConfig = {
     input: { path: input, format: detectFormat(input, flags.format), idField: flags.idField },
@@ -104,7 +108,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     rpm: flags.rpm,
     tpm: flags.tpm,
     maxRetries: flags.maxRetries,
-    timeoutMs: Math.round(flags.timeout * 1000),
+    timeoutMs: Math.round((flags.timeout ?? defaultTimeoutSeconds(serviceTier)) * 1000),
     maxWaitMs: Math.round(flags.maxWait * 1000),
     budgetUsd: flags.budget,
     budgetKey: flags.budgetKey,
@@ -112,10 +116,40 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     prices: { input: flags.priceInput, output: flags.priceOutput, cachedInput: flags.priceCachedInput, file: flags.priceFile },
     cacheDir: flags.cache === false ? undefined : (flags.cacheDir ?? defaultCacheDir(environment.env, environment.homedir)),
     maxInvalidOutputRetries: MAX_INVALID_OUTPUT_RETRIES,
+    ...(flags.flexFallback !== undefined && { flexFallback: flags.flexFallback }),
     pack: flags.pack !== undefined && flags.pack > 1 ? flags.pack : undefined,
     resumeCommand: buildResumeCommand(environment.args),
   };
   return { config, template, provider };
+}
+
+/** Flex requests can take up to about 15 minutes (OpenAI's flex guide); others get two. */
+const DEFAULT_TIMEOUT_SECONDS = 120;
+const FLEX_TIMEOUT_SECONDS = 900;
+
+function defaultTimeoutSeconds(tier: ServiceTier): number {
+  return tier === 'flex' ? FLEX_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS;
+}
+
+/** `--service-tier` goes into the request as `service_tier`, where `--param service_tier=…` would put it too. */
+function withServiceTier(extra: Record<string, unknown>, tier: ServiceTier | undefined): Record<string, unknown> {
+  return tier === undefined ? extra : { ...extra, service_tier: tier };
+}
+
+/** Service tiers are OpenAI's, for realtime requests; refused elsewhere before anything is sent. */
+function checkServiceTier(flags: RunFlags, provider: ProviderSettings, tier: ServiceTier): void {
+  if (flags.serviceTier !== undefined && provider.provider === 'anthropic') {
+    throw new UsageError('--service-tier is OpenAI\'s (default, flex, priority); Anthropic takes --param service_tier=auto|standard_only');
+  }
+  if (tier !== 'default' && flags.mode === 'batch') {
+    throw new UsageError(`--service-tier ${tier} applies to realtime requests; --mode batch is already billed at batch prices`);
+  }
+  if (flags.flexFallback !== undefined) {
+    if (tier !== 'flex') throw new UsageError('--flex-fallback needs --service-tier flex');
+    if (flags.flexFallback > flags.maxRetries) {
+      throw new UsageError(`--flex-fallback ${flags.flexFallback} would never be reached: it counts retries, and --max-retries is ${flags.maxRetries}`);
+    }
+  }
 }
 
 /** `--redis`, else `LLM_BATCH_REDIS_URL`; checked here so a typo is exit 2 before anything happens. */

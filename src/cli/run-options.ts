@@ -31,7 +31,10 @@ export interface RunFlags {
   rpm?: number;
   tpm?: number;
   maxRetries: number;
-  timeout: number;
+  /** Undefined when not given: the default depends on the service tier. */
+  timeout?: number;
+  serviceTier?: 'default' | 'flex' | 'priority';
+  flexFallback?: number;
   maxWait: number;
   redis?: string;
   mode: 'realtime' | 'batch';
@@ -94,7 +97,9 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: rate, option: opt('--rpm <n>', 'requests per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--tpm <n>', 'tokens per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--max-retries <n>', 'retries per item for retryable failures').default(6).argParser(integerFrom(0)) },
-    { group: rate, option: opt('--timeout <seconds>', 'deadline per request').default(120).argParser(positiveNumber) },
+    { group: rate, option: opt('--timeout <seconds>', 'deadline per request (default: 120, 900 with --service-tier flex)').argParser(positiveNumber) },
+    { group: cost, option: opt('--service-tier <tier>', 'OpenAI service tier: default, flex (realtime at batch prices, slower) or priority').argParser(oneOf(['default', 'flex', 'priority'] as const)) },
+    { group: rate, option: opt('--flex-fallback <n>', 'with --service-tier flex: send an item on the default tier after n "resource unavailable" answers').argParser(integerFrom(1)) },
     { group: rate, option: opt('--max-wait <seconds>', 'a Retry-After longer than this stops the run (exit 4)').default(600).argParser(positiveNumber) },
     { group: rate, option: opt('--redis <url>', 'share concurrency and rate limits with every process using this Redis and API key (default: $LLM_BATCH_REDIS_URL)') },
     { group: cost, option: opt('--mode <mode>', "realtime, or batch: the provider's Batch API (about half price, results within 24 h)").default('realtime').argParser(oneOf(['realtime', 'batch'] as const)) },

@@ -99,7 +99,7 @@ export const openaiDialect: Dialect = {
       `"completion_tokens":${outputTokens},"total_tokens":${inputTokens + outputTokens},` +
       `"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,` +
       `"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},` +
-      `"service_tier":"default","system_fingerprint":"fp_mock0001"}`
+      `"service_tier":"${servedTier(parsed.chat.params.extra.service_tier)}","system_fingerprint":"fp_mock0001"}`
     );
   },
 
@@ -138,6 +138,7 @@ export function imagePart(url: string): ContentPart {
 
 function toParams(body: Record<string, unknown>, messages: ChatMessage[]): RequestParams | ApiErrorSpec {
   const params: RequestParams = { model: body.model as string, extra: {} };
+  if (typeof body.service_tier === 'string') params.extra.service_tier = body.service_tier;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   if (typeof maxTokens === 'number') params.maxTokens = maxTokens;
   if (body.temperature !== undefined && body.temperature !== null) {
@@ -162,4 +163,9 @@ function toParams(body: Record<string, unknown>, messages: ChatMessage[]): Reque
     params.jsonOutput = true;
   }
   return params;
+}
+
+/** The tier a response reports: the one asked for, `default` for `auto` or none (as OpenAI answers). */
+export function servedTier(requested: unknown): string {
+  return requested === 'flex' || requested === 'priority' ? requested : 'default';
 }

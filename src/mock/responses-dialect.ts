@@ -8,7 +8,7 @@ import type { RequestParams } from '../providers/types.js';
 import type { ChatMessage, ContentPart } from '../template/types.js';
 import { lastUserText } from './answer.js';
 import { isRecord, type ApiErrorSpec, type Dialect, type ParsedRequest, type SuccessInput } from './dialect.js';
-import { imagePart, openaiDialect } from './openai-dialect.js';
+import { imagePart, openaiDialect, servedTier } from './openai-dialect.js';
 
 /** An item carrying this gets a refusal content part instead of an answer. */
 export const REFUSAL_MARKER = '[[refusal]]';
@@ -47,7 +47,6 @@ export const responsesDialect: Dialect = {
       : { type: 'output_text', text: answer.text, annotations: [] };
     const truncated = answer.truncated && !refused;
     const params = parsed.chat.params;
-    const tier = typeof params.extra.service_tier === 'string' && params.extra.service_tier !== 'auto' ? params.extra.service_tier : 'default';
     return JSON.stringify({
       id,
       object: 'response',
@@ -61,7 +60,7 @@ export const responsesDialect: Dialect = {
       output: [{ type: 'message', id: `msg_${id.slice(5)}`, status: truncated ? 'incomplete' : 'completed', role: 'assistant', content: [content] }],
       parallel_tool_calls: true,
       previous_response_id: null,
-      service_tier: tier,
+      service_tier: servedTier(params.extra.service_tier),
       store: false,
       temperature: params.temperature ?? 1,
       usage: {

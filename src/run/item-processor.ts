@@ -5,6 +5,7 @@ import type { Item } from '../input/types.js';
 import { toResultRecord } from '../journal/result-record.js';
 import type { FailureInfo, FailureRecord, ResultRecord, RunMode } from '../journal/records.js';
 import type { ChatRequest, Completion, Provider } from '../providers/types.js';
+import { FLEX_UNAVAILABLE_CODE } from '../retry/classify-failure.js';
 import type { FailureOutcome } from '../retry/types.js';
 import type { ChatMessage } from '../template/types.js';
 import type { EventSink } from './events.js';
@@ -49,6 +50,8 @@ export interface ItemSettings {
   maxInvalidOutputRetries: number;
   /** Output tokens reserved per request when --max-tokens is unset. */
   defaultMaxOutputTokens: number;
+  /** `--flex-fallback`: after this many flex "resource unavailable" answers, send the request on the default tier. */
+  flexFallback?: number;
 }
 
 /** How one distinct request ended. */
@@ -138,6 +141,7 @@ export class ItemProcessor {
     const maxOutput = request.params.maxTokens ?? this.settings.defaultMaxOutputTokens;
     const tokens = inputTokens + maxOutput;
     let invalidOutputs = 0;
+    let unavailable = 0;
 
     for (let attempt = 1; ; attempt += 1) {
       if (this.control.stopping) return { kind: 'stopped' };
@@ -169,6 +173,7 @@ export class ItemProcessor {
           return { kind: 'stopped' };
         }
         if (outcome.info.class === 'invalid_output') invalidOutputs += 1;
+        if (outcome.info.code === FLEX_UNAVAILABLE_CODE && ++unavailable === this.settings.flexFallback) request = onDefaultTier(request);
         const retriesLeft =
           outcome.disposition === 'retry' &&
           attempt <= this.settings.maxRetries &&
@@ -295,4 +300,9 @@ function isAbort(error: unknown): boolean {
 function paidCompletion(error: unknown): Completion | undefined {
   const completion = (error as { completion?: Completion } | null)?.completion;
   return completion && typeof completion === 'object' ? completion : undefined;
+}
+
+/** The same request on the default tier (`--flex-fallback`); billed at the standard price the answer reports. */
+function onDefaultTier(request: ChatRequest): ChatRequest {
+  return { ...request, params: { ...request.params, extra: { ...request.params.extra, service_tier: 'default' } } };
 }

@@ -52,6 +52,10 @@ export interface RunConfig {
   /** `--redis` / `LLM_BATCH_REDIS_URL`: share rate limits (and a keyed budget) across processes (§13). */
   redisUrl?: string;
   prices: { input?: number; output?: number; cachedInput?: number; file?: string };
+  /** The model prices are looked up under (`--model-family`, for Azure deployments). @default params.model */
+  priceModel?: string;
+  /** `--flex-fallback`: after this many flex "resource unavailable" answers, an item is sent on the default tier. */
+  flexFallback?: number;
 
   /** Response cache directory; undefined = --no-cache. */
   cacheDir?: string;

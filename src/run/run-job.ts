@@ -27,7 +27,7 @@ import { openRunOutput, type RunOutput } from './run-output.js';
 import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
 import { RunStats } from './run-stats.js';
-import { resolveRunPrice } from './resolve-run-price.js';
+import { priceOfServedTier, resolveRunPrices, type RunPrices } from './resolve-run-price.js';
 import { openRunRedis, openRunSharedBudget } from './run-redis.js';
 import { sleep } from './sleep.js';
 
@@ -63,7 +63,8 @@ async function runRealtime(config: RunConfig, template: PromptTemplate, deps: Ru
   const random = deps.random ?? Math.random;
   const { emit, control } = deps;
 
-  const price = await resolveRunPrice(config, emit);
+  const prices = await resolveRunPrices(config, emit);
+  const { price } = prices;
   const output = await openRunOutput(config, template, { emit, stdout: deps.stdout, now });
   try {
     const scan = await scanInput(config, template, output, deps);
@@ -99,7 +100,7 @@ async function runRealtime(config: RunConfig, template: PromptTemplate, deps: Ru
     });
 
     const estimateInputTokens = await chooseTokenEstimator(config);
-    const ports = buildPorts(config, template, { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens });
+    const ports = buildPorts(config, template, { provider, scheduler, cache, ledger, prices, output, now, random, estimateInputTokens });
     const processor = new ItemProcessor(
       ports,
       {
@@ -108,6 +109,7 @@ async function runRealtime(config: RunConfig, template: PromptTemplate, deps: Ru
         maxRetries: config.maxRetries,
         maxInvalidOutputRetries: config.maxInvalidOutputRetries,
         defaultMaxOutputTokens: estimateWorstCaseOutputTokens(config.params, config.provider),
+        flexFallback: config.flexFallback,
       },
       control,
       stats,
@@ -261,7 +263,7 @@ interface PortParts {
   scheduler: Scheduler;
   cache: ResponseCache | null;
   ledger: BudgetPort | null;
-  price: ModelPrice | null;
+  prices: RunPrices;
   output: RunOutput;
   now: () => number;
   random: () => number;
@@ -279,7 +281,9 @@ async function chooseTokenEstimator(config: RunConfig): Promise<(request: ChatRe
 }
 
 function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortParts): ItemPorts {
-  const { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens } = parts;
+  const { provider, scheduler, cache, ledger, prices, output, now, random, estimateInputTokens } = parts;
+  // A flex item may fall back to the default tier: reserve at the standard price so the budget still holds.
+  const reservePrice = config.flexFallback !== undefined ? prices.standard : prices.price;
   const expectation = { schema: config.params.schema, jsonOutput: config.params.jsonOutput };
   return {
     provider,
@@ -288,9 +292,12 @@ function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortPart
     cache,
     cacheKey: cache ? (request) => computeCacheKey({ provider: config.provider, baseUrl: config.baseUrl, request }) : inRunKey,
     budget: ledger,
-    costOf: (completion) => (price ? costOfUsage(completion.usage, price, config.mode) : null),
+    costOf: (completion) => {
+      const price = priceOfServedTier(prices, completion.serviceTier);
+      return price ? costOfUsage(completion.usage, price, config.mode) : null;
+    },
     worstCaseCost: (inputTokens, maxOutputTokens) =>
-      price ? worstCaseCost(inputTokens, maxOutputTokens, price, config.mode) : 0,
+      reservePrice ? worstCaseCost(inputTokens, maxOutputTokens, reservePrice, config.mode) : 0,
     estimateInputTokens,
     classify: (error) => classifyFailure(error, { maxWaitMs: config.maxWaitMs }),
     backoff: (retry, retryAfterMs) => computeBackoff(retry, retryAfterMs, random),
