@@ -62,12 +62,22 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     imageField: flags.imageField,
   });
   const defaults = template.defaults;
-  const model = flags.model ?? defaults.model;
+  // An Azure run may name only its deployment (--deployment or AZURE_OPENAI_DEPLOYMENT).
+  const model = flags.model ?? defaults.model ?? (flags.provider === 'azure' ? (flags.deployment ?? environment.env.AZURE_OPENAI_DEPLOYMENT) : undefined);
   if (model === undefined) {
     throw new UsageError('no model: pass -m <model> (e.g. gpt-4o-mini, claude-haiku-4-5, or mock to try it offline)');
   }
   const provider = resolveProviderSettings(
-    { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, api: flags.api },
+    {
+      model,
+      provider: flags.provider,
+      baseUrl: flags.baseUrl,
+      apiKeyEnv: flags.apiKeyEnv,
+      api: flags.api,
+      deployment: flags.deployment,
+      apiVersion: flags.apiVersion,
+      modelFamily: flags.modelFamily,
+    },
     environment.env,
   );
   if (provider.api === 'responses') checkResponsesParams({ ...defaults.params, ...flags.param });
@@ -102,6 +112,8 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     baseUrl: provider.baseUrl,
     apiKey: provider.apiKey,
     api: provider.api,
+    ...(provider.azure && { azure: provider.azure }),
+    ...(provider.priceModel !== undefined && { priceModel: provider.priceModel }),
     params,
     mode: flags.mode ?? 'realtime',
     concurrency: flags.concurrency,
@@ -138,6 +150,9 @@ function withServiceTier(extra: Record<string, unknown>, tier: ServiceTier | und
 
 /** Service tiers are OpenAI's, for realtime requests; refused elsewhere before anything is sent. */
 function checkServiceTier(flags: RunFlags, provider: ProviderSettings, tier: ServiceTier): void {
+  if (provider.provider !== 'azure' && (flags.deployment !== undefined || flags.apiVersion !== undefined)) {
+    throw new UsageError('--deployment and --api-version are Azure OpenAI\'s: add --provider azure');
+  }
   if (flags.serviceTier !== undefined && provider.provider === 'anthropic') {
     throw new UsageError('--service-tier is OpenAI\'s (default, flex, priority); Anthropic takes --param service_tier=auto|standard_only');
   }

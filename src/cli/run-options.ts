@@ -19,7 +19,10 @@ export interface RunFlags {
   schema?: string;
   imageField?: string;
   model?: string;
-  provider?: 'openai' | 'anthropic' | 'mock';
+  provider?: 'openai' | 'anthropic' | 'azure' | 'mock';
+  deployment?: string;
+  apiVersion?: string;
+  modelFamily?: string;
   baseUrl?: string;
   apiKeyEnv?: string;
   api?: 'chat' | 'responses';
@@ -85,7 +88,10 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: prompt, option: opt('--schema <file>', 'JSON Schema the answer must satisfy (structured output)') },
     { group: prompt, option: opt('--image-field <name>', 'item field holding an image URL or local path to send with the prompt') },
     { group: prompt, option: opt('-m, --model <name>', 'model, e.g. gpt-4o-mini, claude-haiku-4-5, mock (default: from the template)') },
-    { group: prompt, option: opt('--provider <name>', 'wire protocol (default: inferred from the model)').argParser(oneOf(['openai', 'anthropic', 'mock'] as const)) },
+    { group: prompt, option: opt('--provider <name>', 'wire protocol: openai, anthropic, azure or mock (default: inferred from the model)').argParser(oneOf(['openai', 'anthropic', 'azure', 'mock'] as const)) },
+    { group: prompt, option: opt('--deployment <name>', 'Azure OpenAI deployment (default: $AZURE_OPENAI_DEPLOYMENT, else -m)') },
+    { group: prompt, option: opt('--api-version <version>', 'Azure OpenAI api-version, e.g. 2024-10-21 (default: $OPENAI_API_VERSION / $AZURE_OPENAI_API_VERSION, else the v1 API)') },
+    { group: cost, option: opt('--model-family <model>', 'price the run as this model (an Azure deployment\'s underlying model, e.g. gpt-4o-mini)') },
     { group: prompt, option: opt('--base-url <url>', 'any OpenAI- or Anthropic-compatible endpoint (default: $OPENAI_BASE_URL / $ANTHROPIC_BASE_URL, else the provider\'s)') },
     { group: prompt, option: opt('--api <api>', 'OpenAI API: chat (Chat Completions) or responses (default: responses for Responses-only models, else chat)').argParser(oneOf(['chat', 'responses'] as const)) },
     { group: prompt, option: opt('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)') },

@@ -13,8 +13,13 @@ import { responsesDialect } from './responses-dialect.js';
 import type { Route } from './router.js';
 import type { MockState } from './state.js';
 
-/** The endpoints a batch may target, each answered in its own dialect. */
-const ENDPOINTS: Readonly<Record<string, Dialect>> = { '/v1/chat/completions': openaiDialect, '/v1/responses': responsesDialect };
+/** The endpoints a batch may target, each answered in its own dialect (Azure names them without `/v1`). */
+const ENDPOINTS: Readonly<Record<string, Dialect>> = {
+  '/v1/chat/completions': openaiDialect,
+  '/v1/responses': responsesDialect,
+  '/chat/completions': openaiDialect,
+  '/responses': responsesDialect,
+};
 const MAX_REQUESTS = 50_000;
 const EXPIRED_MESSAGE = 'This request could not be executed before the completion window expired.';
 

@@ -3,6 +3,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { anthropicWire } from './anthropic-wire.js';
+import { azureHeaders, azureUrl } from './azure.js';
 import { createHttpProvider } from './http-provider.js';
 import { createMockProvider } from './mock.js';
 import { openaiWire } from './openai-wire.js';
@@ -20,7 +21,7 @@ export interface CreateProviderOptions {
 }
 
 /** The wire a provider and API speak. */
-export function wireFor(provider: 'openai' | 'anthropic', api: ProviderSettings['api']): WireFormat {
+export function wireFor(provider: Exclude<ProviderSettings['provider'], 'mock'>, api: ProviderSettings['api']): WireFormat {
   if (provider === 'anthropic') return anthropicWire;
   return api === 'responses' ? responsesWire : openaiWire;
 }
@@ -31,8 +32,11 @@ export async function createProvider(settings: ProviderSettings, options: Create
   if (settings.apiKey === undefined) {
     throw new Error(`no API key resolved for ${settings.provider}; resolveProviderSettings must run first`);
   }
+  const wire = wireFor(settings.provider, settings.api);
+  const azure = settings.azure && { url: azureUrl({ endpoint: settings.baseUrl, ...settings.azure }, wire.path), headers: azureHeaders(settings.apiKey) };
   return createHttpProvider({
-    wire: wireFor(settings.provider, settings.api),
+    wire,
+    ...azure,
     baseUrl: settings.baseUrl,
     apiKey: settings.apiKey,
     connections: options.connections,

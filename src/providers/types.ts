@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../template/types.js';
 
 /** A wire protocol. `mock` is in-process and needs no network or key. */
-export type ProviderId = 'openai' | 'anthropic' | 'mock';
+export type ProviderId = 'openai' | 'anthropic' | 'azure' | 'mock';
 
 /** Structured output: the answer must satisfy this JSON Schema. */
 export interface OutputSchema {

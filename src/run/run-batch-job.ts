@@ -153,7 +153,7 @@ export async function runBatchJob(config: RunConfig, template: PromptTemplate, d
 }
 
 function defaultBatchClient(config: RunConfig, retry: RetryPolicy): BatchClient {
-  return createBatchClient({ provider: config.provider, baseUrl: config.baseUrl, apiKey: config.apiKey, api: config.api, timeoutMs: config.timeoutMs, retry });
+  return createBatchClient({ provider: config.provider, baseUrl: config.baseUrl, apiKey: config.apiKey, api: config.api, azure: config.azure, timeoutMs: config.timeoutMs, retry });
 }
 
 /** Every batch an earlier run recorded and did not collect: its items are in flight, never resubmitted. */

@@ -1,5 +1,6 @@
 import type { InputSource } from '../input/types.js';
 import type { RunMode } from '../journal/records.js';
+import type { AzureTarget } from '../providers/azure.js';
 import type { OpenAiApi } from '../providers/openai-apis.js';
 import type { ProviderId, RequestParams } from '../providers/types.js';
 
@@ -32,6 +33,8 @@ export interface RunConfig {
   apiKey?: string;
   /** OpenAI Chat Completions or the Responses API (realtime and batch). @default 'chat' */
   api?: OpenAiApi;
+  /** Azure: the deployment and api-version; `baseUrl` is then the resource endpoint. */
+  azure?: Omit<AzureTarget, 'endpoint'>;
   params: RequestParams;
 
   mode: RunMode;

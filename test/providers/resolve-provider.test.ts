@@ -115,7 +115,7 @@ describe('resolveProviderSettings', () => {
 
   it.each([
     [{ model: '' }, 'Expected `--model` to name a model, got an empty string'],
-    [{ model: 'gpt-4o', provider: 'gemini' }, 'Expected `--provider` to be one of openai, anthropic, mock, got `gemini`'],
+    [{ model: 'gpt-4o', provider: 'gemini' }, 'Expected `--provider` to be one of openai, anthropic, azure, mock, got `gemini`'],
     [{ model: 'openai/' }, 'Expected a model name after "openai/", got `openai/`'],
     [{ model: 'gpt-4o', baseUrl: 'localhost:8000' }, 'Expected `--base-url` to be an http(s) URL, got `localhost:8000`'],
     [{ model: 'gpt-4o', baseUrl: 'not a url' }, 'Expected `--base-url` to be an http(s) URL, got `not a url`'],

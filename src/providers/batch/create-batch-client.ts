@@ -1,5 +1,6 @@
 /** Build the Batch API client for a run's provider settings. */
 import type { Dispatcher } from 'undici';
+import { AZURE_BATCH_ENDPOINTS, azureUrl, type AzureTarget } from '../azure.js';
 import type { OpenAiApi } from '../openai-apis.js';
 import type { ProviderId } from '../types.js';
 import { createAnthropicBatchClient } from './anthropic-batch-client.js';
@@ -23,6 +24,8 @@ export interface BatchClientSettings {
   limits?: Partial<BatchLimits>;
   /** OpenAI: the Chat Completions or Responses endpoint. @default 'chat' */
   api?: OpenAiApi;
+  /** Azure: the deployment and api-version; `baseUrl` is then the resource endpoint. */
+  azure?: Omit<AzureTarget, 'endpoint'>;
   /** Send through this dispatcher (undici MockAgent in tests). */
   dispatcher?: Dispatcher;
 }
@@ -32,7 +35,18 @@ export function createBatchClient(settings: BatchClientSettings): BatchClient {
   if (provider === 'mock') return createMockBatchClient({ limits });
   if (apiKey === undefined) throw new Error(`no API key resolved for ${provider}; resolveProviderSettings must run first`);
   const http = createBatchHttp({ timeoutMs: settings.timeoutMs, secrets: [apiKey], dispatcher: settings.dispatcher });
-  return provider === 'openai'
-    ? createOpenAiBatchClient({ baseUrl, apiKey, http, retry, limits, api: OPENAI_BATCH_APIS[settings.api ?? 'chat'] })
-    : createAnthropicBatchClient({ baseUrl, apiKey, http, retry, limits });
+  if (provider === 'anthropic') return createAnthropicBatchClient({ baseUrl, apiKey, http, retry, limits });
+  const api = OPENAI_BATCH_APIS[settings.api ?? 'chat'];
+  if (provider === 'openai') return createOpenAiBatchClient({ baseUrl, apiKey, http, retry, limits, api });
+  const target = { endpoint: baseUrl, ...(settings.azure ?? { deployment: '' }) };
+  return createOpenAiBatchClient({
+    baseUrl,
+    apiKey,
+    http,
+    retry,
+    limits,
+    api: { ...api, endpoint: AZURE_BATCH_ENDPOINTS[settings.api ?? 'chat'] },
+    url: (path) => azureUrl(target, path),
+    authHeaders: { 'api-key': apiKey },
+  });
 }

@@ -38,13 +38,18 @@ export interface OpenAiBatchClientOptions {
   limits?: Partial<BatchLimits>;
   /** The endpoint every request of the batch goes to, and its wire. @default Chat Completions */
   api?: OpenAiBatchApi;
+  /** The URL of an API path (`/files`, `/batches/…`) when it is not `baseUrl + path` (Azure). */
+  url?: (path: string) => string;
+  /** Credentials when they are not OpenAI's bearer token (Azure's `api-key`). */
+  authHeaders?: Record<string, string>;
 }
 
 export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): BatchClient {
   const { baseUrl, http, retry } = options;
   const api = options.api ?? OPENAI_BATCH_APIS.chat;
-  const headers = { authorization: openaiWire.headers(options.apiKey).authorization };
-  const getJson = (path: string, signal: AbortSignal) => http.json('GET', `${baseUrl}${path}`, headers, undefined, signal);
+  const headers = options.authHeaders ?? { authorization: openaiWire.headers(options.apiKey).authorization };
+  const url = options.url ?? ((path: string) => `${baseUrl}${path}`);
+  const getJson = (path: string, signal: AbortSignal) => http.json('GET', url(path), headers, undefined, signal);
 
   /** A create whose answer was lost (reset, timeout, 5xx) may have worked: look for a batch over our file. */
   async function findBatchOver(fileId: string, signal: AbortSignal): Promise<SubmittedBatch | undefined> {
@@ -64,14 +69,14 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
     async submit(encoded, { signal, onStep }) {
       onStep('uploading');
       const body = multipartBody({ purpose: 'batch' }, { field: 'file', filename: 'llm-batch-requests.jsonl', contentType: 'application/jsonl', lines: encoded });
-      const upload = async () => readId(await http.upload(`${baseUrl}/files`, headers, body, signal), 'file');
+      const upload = async () => readId(await http.upload(url('/files'), headers, body, signal), 'file');
       const fileId = await callWithRetry('upload the batch file', upload, retry, signal);
       onStep('submitting');
       const create = { input_file_id: fileId, endpoint: api.endpoint, completion_window: OPENAI_COMPLETION_WINDOW };
       return callWithRetry(
         'create the batch',
         async () => {
-          const snapshot = readOpenAiBatch(await http.json('POST', `${baseUrl}/batches`, headers, create, signal));
+          const snapshot = readOpenAiBatch(await http.json('POST', url('/batches'), headers, create, signal));
           return { id: snapshot.id, status: snapshot.status, inputFileId: fileId };
         },
         retry,
@@ -86,7 +91,7 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
 
     async *results(snapshot: BatchSnapshot, signal) {
       for (const fileId of snapshot.resultRefs) {
-        for await (const line of http.lines(`${baseUrl}/files/${encodeURIComponent(fileId)}/content`, headers, signal)) {
+        for await (const line of http.lines(url(`/files/${encodeURIComponent(fileId)}/content`), headers, signal)) {
           const outcome = readOpenAiResultLine(line, api.wire);
           if (outcome !== undefined) yield outcome;
         }
@@ -94,8 +99,8 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
     },
 
     cancel(batchId, signal) {
-      const url = `${baseUrl}/batches/${encodeURIComponent(batchId)}/cancel`;
-      return callWithRetry(`cancel batch ${batchId}`, async () => readOpenAiBatch(await http.json('POST', url, headers, undefined, signal)), retry, signal);
+      const cancelUrl = url(`/batches/${encodeURIComponent(batchId)}/cancel`);
+      return callWithRetry(`cancel batch ${batchId}`, async () => readOpenAiBatch(await http.json('POST', cancelUrl, headers, undefined, signal)), retry, signal);
     },
 
     close: () => http.close(),
