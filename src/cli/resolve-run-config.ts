@@ -14,7 +14,7 @@ import { describeRedisUrl } from '../scheduler/redis-url.js';
 import type { RunConfig } from '../run/run-config.js';
 import { loadTemplate } from '../template/load-template.js';
 import type { PromptTemplate } from '../template/types.js';
-import { buildResumeCommand } from './resume-command.js';
+import { resumeHint } from './resume-hint.js';
 import type { RunFlags } from './run-options.js';
 
 export interface ResolvedRun {
@@ -130,7 +130,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     maxInvalidOutputRetries: MAX_INVALID_OUTPUT_RETRIES,
     ...(flags.flexFallback !== undefined && { flexFallback: flags.flexFallback }),
     pack: flags.pack !== undefined && flags.pack > 1 ? flags.pack : undefined,
-    resumeCommand: buildResumeCommand(environment.args),
+    resumeCommand: resumeHint(environment.args),
   };
   return { config, template, provider };
 }

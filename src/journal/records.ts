@@ -1,3 +1,4 @@
+import type { UsageRecord } from '../usage/token-usage.js';
 /**
  * The records of the output files (SPEC §6). These field names are a public contract: users parse them.
  */
@@ -20,13 +21,7 @@ export type FailureClass =
   | 'canceled'
   | 'expired';
 
-export interface UsageRecord {
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-}
+export type { UsageRecord } from '../usage/token-usage.js';
 
 /** One line of `results.jsonl`: an item that succeeded. */
 export interface ResultRecord {

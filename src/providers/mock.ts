@@ -2,6 +2,7 @@
  * The in-process `mock` provider: no network, no key. Same answers as the mock server (`mockAnswer`),
  * after a simulated latency, so `llm-batch run … -m mock` shows the whole experience offline.
  */
+import { zeroTokens } from '../usage/token-usage.js';
 import { capToMaxTokens, mockAnswer } from '../mock/answer.js';
 import type { ChatRequest, Provider, ProviderResponse } from './types.js';
 
@@ -43,13 +44,7 @@ function respond(request: ChatRequest): ProviderResponse {
       text: answer.text,
       finishReason: answer.truncated ? 'length' : 'stop',
       truncated: answer.truncated,
-      usage: {
-        inputTokens: answer.usage.inputTokens,
-        outputTokens: answer.usage.outputTokens,
-        cachedInputTokens: 0,
-        cacheWriteTokens: 0,
-        reasoningTokens: 0,
-      },
+      usage: { ...zeroTokens(), inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens },
       model: request.params.model,
     },
     headers: {},

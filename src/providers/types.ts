@@ -1,3 +1,4 @@
+import type { TokenCounts } from '../usage/token-usage.js';
 import type { ChatMessage } from '../template/types.js';
 
 /** A wire protocol. `mock` is in-process and needs no network or key. */
@@ -31,12 +32,7 @@ export interface ChatRequest {
  * Token usage normalised across providers (SPEC §6). `inputTokens` counts ALL input tokens, including
  * cache reads and cache writes; `outputTokens` includes reasoning tokens.
  */
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
+export interface Usage extends TokenCounts {
   /** Cost the gateway itself reported (OpenRouter `usage.cost`), USD; wins over our price table. */
   reportedCostUsd?: number;
 }

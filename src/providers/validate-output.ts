@@ -5,7 +5,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { UsageError } from '../errors.js';
-import { InvalidOutputError } from '../http/errors.js';
+import { InvalidOutputError } from './invalid-output-error.js';
 import type { Completion, OutputSchema } from './types.js';
 
 export interface OutputExpectation {

@@ -1,16 +1,16 @@
 /**
  * The retry policy's first half: what a failed attempt means (SPEC §8). Pure: an error in, a verdict out.
- * `backoff.ts` says how long to wait and `retry-budget.ts` whether another try is allowed.
+ * `backoff.ts` says how long to wait.
  */
 import {
   ApiError,
-  InvalidOutputError,
   isAbortError,
   MalformedResponseError,
   NetworkError,
   TimeoutError,
 } from '../http/errors.js';
 import { parseRetryAfter } from '../http/retry-after.js';
+import { InvalidOutputError } from '../providers/invalid-output-error.js';
 import type { FailureClass, FailureInfo } from '../journal/records.js';
 import type { Disposition, FailureOutcome } from './types.js';
 

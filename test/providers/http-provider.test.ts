@@ -1,6 +1,7 @@
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, InvalidOutputError, MalformedResponseError } from '../../src/http/errors.js';
+import { ApiError, MalformedResponseError } from '../../src/http/errors.js';
+import { InvalidOutputError } from '../../src/providers/invalid-output-error.js';
 import { validateOutput } from '../../src/providers/validate-output.js';
 import { anthropicWire } from '../../src/providers/anthropic-wire.js';
 import { createHttpProvider } from '../../src/providers/http-provider.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { InvalidOutputError } from '../../src/http/errors.js';
+import { InvalidOutputError } from '../../src/providers/invalid-output-error.js';
 import type { Completion, OutputSchema } from '../../src/providers/types.js';
 import { compileOutputSchema, validateOutput } from '../../src/providers/validate-output.js';
 

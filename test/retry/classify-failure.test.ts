@@ -3,12 +3,12 @@ import {
   ApiError,
   createAbortError,
   createApiError,
-  InvalidOutputError,
   MalformedResponseError,
   NetworkError,
   TimeoutError,
 } from '../../src/http/errors.js';
 import type { FailureClass } from '../../src/journal/records.js';
+import { InvalidOutputError } from '../../src/providers/invalid-output-error.js';
 import { classifyFailure, formatDuration } from '../../src/retry/classify-failure.js';
 import type { Disposition } from '../../src/retry/types.js';
 import { loadFixtureText } from '../providers/load-fixture.js';

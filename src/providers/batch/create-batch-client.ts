@@ -1,10 +1,10 @@
 /** Build the Batch API client for a run's provider settings. */
 import type { Dispatcher } from 'undici';
+import { createHttpClient } from '../../http/http-client.js';
 import { AZURE_BATCH_ENDPOINTS, azureUrl, type AzureTarget } from '../azure.js';
 import type { OpenAiApi } from '../openai-apis.js';
 import type { ProviderId } from '../types.js';
 import { createAnthropicBatchClient } from './anthropic-batch-client.js';
-import { createBatchHttp } from './batch-http.js';
 import { createMockBatchClient } from './mock-batch-client.js';
 import { createOpenAiBatchClient } from './openai-batch-client.js';
 import { OPENAI_BATCH_APIS } from './openai-batch-shapes.js';
@@ -30,19 +30,27 @@ export interface BatchClientSettings {
   dispatcher?: Dispatcher;
 }
 
+/** An upload may carry 200 MB: its deadline is at least this, whatever `--timeout` says. */
+const MIN_UPLOAD_TIMEOUT_MS = 10 * 60_000;
+/** A few connections: control calls are sequential, downloads at most one per ended batch. */
+const CONNECTIONS = 4;
+
 export function createBatchClient(settings: BatchClientSettings): BatchClient {
   const { provider, baseUrl, apiKey, limits, retry } = settings;
   if (provider === 'mock') return createMockBatchClient({ limits });
   if (apiKey === undefined) throw new Error(`no API key resolved for ${provider}; resolveProviderSettings must run first`);
-  const http = createBatchHttp({ timeoutMs: settings.timeoutMs, secrets: [apiKey], dispatcher: settings.dispatcher });
-  if (provider === 'anthropic') return createAnthropicBatchClient({ baseUrl, apiKey, http, retry, limits });
+  const { timeoutMs } = settings;
+  const http = createHttpClient({ connections: CONNECTIONS, timeoutMs, secrets: [apiKey], dispatcher: settings.dispatcher });
+  const uploadTimeoutMs = Math.max(timeoutMs, MIN_UPLOAD_TIMEOUT_MS);
+  if (provider === 'anthropic') return createAnthropicBatchClient({ baseUrl, apiKey, http, uploadTimeoutMs, retry, limits });
   const api = OPENAI_BATCH_APIS[settings.api ?? 'chat'];
-  if (provider === 'openai') return createOpenAiBatchClient({ baseUrl, apiKey, http, retry, limits, api });
+  if (provider === 'openai') return createOpenAiBatchClient({ baseUrl, apiKey, http, uploadTimeoutMs, retry, limits, api });
   const target = { endpoint: baseUrl, ...(settings.azure ?? { deployment: '' }) };
   return createOpenAiBatchClient({
     baseUrl,
     apiKey,
     http,
+    uploadTimeoutMs,
     retry,
     limits,
     api: { ...api, endpoint: AZURE_BATCH_ENDPOINTS[settings.api ?? 'chat'] },

@@ -2,6 +2,7 @@
  * The in-process batch client for `-m mock --mode batch`: no network, no key. Batches end after a short
  * simulated delay and answer with `mockAnswer`, so a newcomer sees the whole batch flow offline.
  */
+import { zeroTokens } from '../../usage/token-usage.js';
 import { capToMaxTokens, mockAnswer } from '../../mock/answer.js';
 import type { ChatRequest, Completion } from '../types.js';
 import type { BatchClient, BatchItemOutcome, BatchLimits, BatchSnapshot } from './types.js';
@@ -88,7 +89,7 @@ function answer(request: ChatRequest): Completion {
     text: capped.text,
     finishReason: capped.truncated ? 'length' : 'stop',
     truncated: capped.truncated,
-    usage: { inputTokens: capped.usage.inputTokens, outputTokens: capped.usage.outputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+    usage: { ...zeroTokens(), inputTokens: capped.usage.inputTokens, outputTokens: capped.usage.outputTokens },
     model: request.params.model,
   };
 }

@@ -4,10 +4,10 @@
  * cancel (`POST {base}/batches/{id}/cancel`). The base URL includes `/v1`, as for realtime requests.
  */
 import { MalformedResponseError } from '../../http/errors.js';
+import type { HttpClient } from '../../http/http-client.js';
 import { openaiWire } from '../openai-wire.js';
 import { isRecord } from '../wire-helpers.js';
 import { multipartBody } from './body-source.js';
-import type { BatchHttp } from './batch-http.js';
 import {
   encodeOpenAiBatchLine,
   OPENAI_BATCH_APIS,
@@ -32,7 +32,9 @@ export interface OpenAiBatchClientOptions {
   /** With `/v1`, without a trailing slash. */
   baseUrl: string;
   apiKey: string;
-  http: BatchHttp;
+  http: HttpClient;
+  /** Deadline of the upload, which may carry 200 MB. */
+  uploadTimeoutMs: number;
   retry: RetryPolicy;
   /** @default OPENAI_BATCH_LIMITS */
   limits?: Partial<BatchLimits>;
@@ -45,11 +47,11 @@ export interface OpenAiBatchClientOptions {
 }
 
 export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): BatchClient {
-  const { baseUrl, http, retry } = options;
+  const { baseUrl, http, retry, uploadTimeoutMs } = options;
   const api = options.api ?? OPENAI_BATCH_APIS.chat;
   const headers = options.authHeaders ?? { authorization: openaiWire.headers(options.apiKey).authorization };
   const url = options.url ?? ((path: string) => `${baseUrl}${path}`);
-  const getJson = (path: string, signal: AbortSignal) => http.json('GET', url(path), headers, undefined, signal);
+  const getJson = async (path: string, signal: AbortSignal) => (await http.send('GET', url(path), headers, { signal })).body;
 
   /** A create whose answer was lost (reset, timeout, 5xx) may have worked: look for a batch over our file. */
   async function findBatchOver(fileId: string, signal: AbortSignal): Promise<SubmittedBatch | undefined> {
@@ -69,14 +71,14 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
     async submit(encoded, { signal, onStep }) {
       onStep('uploading');
       const body = multipartBody({ purpose: 'batch' }, { field: 'file', filename: 'llm-batch-requests.jsonl', contentType: 'application/jsonl', lines: encoded });
-      const upload = async () => readId(await http.upload(url('/files'), headers, body, signal), 'file');
+      const upload = async () => readId((await http.upload(url('/files'), headers, body, { signal, timeoutMs: uploadTimeoutMs })).body, 'file');
       const fileId = await callWithRetry('upload the batch file', upload, retry, signal);
       onStep('submitting');
       const create = { input_file_id: fileId, endpoint: api.endpoint, completion_window: OPENAI_COMPLETION_WINDOW };
       return callWithRetry(
         'create the batch',
         async () => {
-          const snapshot = readOpenAiBatch(await http.json('POST', url('/batches'), headers, create, signal));
+          const snapshot = readOpenAiBatch((await http.postJson(url('/batches'), headers, create, { signal })).body);
           return { id: snapshot.id, status: snapshot.status, inputFileId: fileId };
         },
         retry,
@@ -91,7 +93,7 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
 
     async *results(snapshot: BatchSnapshot, signal) {
       for (const fileId of snapshot.resultRefs) {
-        for await (const line of http.lines(url(`/files/${encodeURIComponent(fileId)}/content`), headers, signal)) {
+        for await (const line of http.lines(url(`/files/${encodeURIComponent(fileId)}/content`), headers, { signal })) {
           const outcome = readOpenAiResultLine(line, api.wire);
           if (outcome !== undefined) yield outcome;
         }
@@ -100,7 +102,7 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
 
     cancel(batchId, signal) {
       const cancelUrl = url(`/batches/${encodeURIComponent(batchId)}/cancel`);
-      return callWithRetry(`cancel batch ${batchId}`, async () => readOpenAiBatch(await http.json('POST', cancelUrl, headers, undefined, signal)), retry, signal);
+      return callWithRetry(`cancel batch ${batchId}`, async () => readOpenAiBatch((await http.send('POST', cancelUrl, headers, { signal })).body), retry, signal);
     },
 
     close: () => http.close(),
