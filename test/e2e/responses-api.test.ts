@@ -119,3 +119,17 @@ describe('--api responses, end to end through the CLI', () => {
     expect(server.stats().requests).toBe(0);
   });
 });
+
+describe('--api in the run fingerprint', () => {
+  it('resuming a Chat Completions output with --api responses is refused without --force, naming the change', async () => {
+    temp = makeTempDir();
+    const input = join(temp.dir, 'items.jsonl');
+    writeItems(input, 3);
+    const out = join(temp.dir, 'out.jsonl');
+    const args = ['run', input, '-t', TEMPLATE, '-m', 'gpt-5-mini', '--no-cache', '--quiet', '-o', out];
+    expect((await runCli([...args, '--limit', '1'], { env: openaiEnv(server) })).code).toBe(0);
+    const switched = await runCli([...args, '--resume', '--api', 'responses'], { env: openaiEnv(server) });
+    expect(switched.code).toBe(2);
+    expect(switched.stderr).toMatch(/params\.api/);
+  });
+});
