@@ -5,6 +5,11 @@ import { UsageError } from '../errors.js';
 import { detectFormat, STDIN_PATH } from '../input/detect-format.js';
 import { parseShard } from '../input/shard.js';
 import { defaultOutputPath } from '../journal/output-paths.js';
+import { refuseUnsupportedAnthropicImages } from '../providers/image-types.js';
+import { mapRequestParams, type GivenParam } from '../providers/map-params.js';
+import { toOutputSchema } from '../providers/output-schema.js';
+import { toStrictSchema } from '../providers/strict-schema.js';
+import { PROVIDERS } from '../providers/registry.js';
 import { resolveProviderSettings, type ProviderSettings } from '../providers/resolve-provider.js';
 import { requestedTier, type ServiceTier } from '../cost/service-tiers.js';
 import { checkResponsesParams } from '../providers/responses-params.js';
@@ -13,7 +18,7 @@ import { compileOutputSchema } from '../providers/validate-output.js';
 import { describeRedisUrl } from '../scheduler/redis-url.js';
 import type { RunConfig } from '../run/run-config.js';
 import { loadTemplate } from '../template/load-template.js';
-import type { PromptTemplate } from '../template/types.js';
+import type { PromptTemplate, TemplateDefaults } from '../template/types.js';
 import { resumeHint } from './resume-hint.js';
 import type { RunFlags } from './run-options.js';
 
@@ -21,6 +26,8 @@ export interface ResolvedRun {
   config: RunConfig;
   template: PromptTemplate;
   provider: ProviderSettings;
+  /** Things the user should know before the run starts (a template setting the model does not take). */
+  warnings: string[];
 }
 
 export interface Environment {
@@ -28,6 +35,8 @@ export interface Environment {
   homedir: string;
   /** The user's arguments after `llm-batch` (for the resume command). */
   args: readonly string[];
+  /** False for commands that send nothing (`preview`): a missing key is then no error. @default true */
+  requireKey?: boolean;
 }
 
 /** Invalid-answer retries per item for structured output (on top of nothing: they share --max-retries). */
@@ -55,13 +64,13 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     throw new UsageError('reading items from stdin needs -o <file> (or -o - to stream results to stdout)');
   }
 
-  const template = await loadTemplate({
+  const loaded = await loadTemplate({
     file: flags.template,
     inline: flags.prompt,
     system: flags.system,
     imageField: flags.imageField,
   });
-  const defaults = template.defaults;
+  const defaults = loaded.defaults;
   // An Azure run may name only its deployment (--deployment or AZURE_OPENAI_DEPLOYMENT).
   const model = flags.model ?? defaults.model ?? (flags.provider === 'azure' ? (flags.deployment ?? environment.env.AZURE_OPENAI_DEPLOYMENT) : undefined);
   if (model === undefined) {
@@ -79,17 +88,27 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
       modelFamily: flags.modelFamily,
     },
     environment.env,
+    { requireKey: environment.requireKey },
   );
-  if (provider.api === 'responses') checkResponsesParams({ ...defaults.params, ...flags.param });
+  const template = provider.provider === 'anthropic' ? refuseUnsupportedAnthropicImages(loaded) : loaded;
   const schema = flags.schema !== undefined ? await readSchemaFile(flags.schema) : defaults.schema;
-  const outputSchema: OutputSchema | undefined = schema && { name: 'answer', schema };
-  if (outputSchema) compileOutputSchema(outputSchema.schema);
+  if (schema) compileOutputSchema(schema);
+  const outputSchema: OutputSchema | undefined = schema && toOutputSchema(schema);
 
+  // Azure speaks OpenAI's wire, and its model rules are those of the model a deployment runs.
+  const azure = provider.provider === 'azure';
+  const mapped = mapRequestParams({
+    provider: provider.provider === 'azure' ? 'openai' : provider.provider,
+    model: azure ? (provider.priceModel ?? provider.model) : provider.model,
+    officialEndpoint: azure || provider.baseUrl === PROVIDERS[provider.provider].defaultBaseUrl,
+    params: givenParams(flags, defaults),
+  });
+  if (provider.api === 'responses') checkResponsesParams(mapped.extra);
   const params: RequestParams = withoutUndefined({
     model: provider.model,
-    maxTokens: flags.maxTokens ?? defaults.maxTokens ?? budgetCap(flags, provider),
-    temperature: flags.temperature ?? defaults.temperature,
-    extra: withServiceTier({ ...defaults.params, ...flags.param }, flags.serviceTier),
+    maxTokens: flags.maxTokens ?? mapped.maxTokens ?? defaults.maxTokens ?? budgetCap(flags, provider),
+    temperature: mapped.temperature,
+    extra: withServiceTier(mapped.extra, flags.serviceTier),
     schema: outputSchema,
     jsonOutput: outputSchema === undefined && defaults.jsonOutput === true ? true : undefined,
   });
@@ -132,7 +151,30 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     pack: flags.pack !== undefined && flags.pack > 1 ? flags.pack : undefined,
     resumeCommand: resumeHint(environment.args),
   };
-  return { config, template, provider };
+  return { config, template, provider, warnings: [...mapped.warnings, ...schemaWarnings(provider, outputSchema)] };
+}
+
+/** OpenAI strict mode only for schemas its rules accept; one warning says why a schema is sent without it. */
+function schemaWarnings(provider: ProviderSettings, schema: OutputSchema | undefined): string[] {
+  if (provider.provider !== 'openai' || schema === undefined) return [];
+  const strict = toStrictSchema(schema.schema);
+  if (strict.ok) return [];
+  return [
+    `the schema is sent with strict: false because OpenAI's strict mode cannot express it (${strict.reason}); ` +
+      'answers are still checked against it, and a mismatch is retried as invalid_output',
+  ];
+}
+
+/** Every request parameter the user gave, template first so the command line overrides it. */
+function givenParams(flags: RunFlags, defaults: TemplateDefaults): GivenParam[] {
+  const file = flags.template ?? 'the template';
+  const fromTemplate = (name: string, value: unknown): GivenParam => ({ name, value, label: `config.${name} in ${file}`, fromTemplate: true });
+  const given: GivenParam[] = [];
+  if (defaults.temperature !== undefined) given.push(fromTemplate('temperature', defaults.temperature));
+  for (const [name, value] of Object.entries(defaults.params ?? {})) given.push(fromTemplate(name, value));
+  for (const [name, value] of Object.entries(flags.param ?? {})) given.push({ name, value, label: `--param ${name}`, fromTemplate: false });
+  if (flags.temperature !== undefined) given.push({ name: 'temperature', value: flags.temperature, label: '--temperature', fromTemplate: false });
+  return given;
 }
 
 /** Flex requests can take up to about 15 minutes (OpenAI's flex guide); others get two. */

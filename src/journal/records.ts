@@ -14,6 +14,7 @@ export type FailureClass =
   | 'timeout'
   | 'network'
   | 'invalid_output'
+  /** The model declined to answer; `message` holds its text. */
   | 'refusal'
   | 'template'
   | 'input'

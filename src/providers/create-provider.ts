@@ -26,17 +26,24 @@ export function wireFor(provider: Exclude<ProviderSettings['provider'], 'mock'>,
   return api === 'responses' ? responsesWire : openaiWire;
 }
 
+/** Where an HTTP provider sends: its provider, base URL, API and (Azure) deployment. */
+export type RequestTarget = Pick<ProviderSettings, 'baseUrl' | 'api' | 'azure'> & { provider: Exclude<ProviderSettings['provider'], 'mock'> };
+
+/** The wire, URL and headers `createProvider` uses for `target` (also what `preview` shows, key redacted). */
+export function requestTarget(target: RequestTarget, apiKey: string): { wire: WireFormat; url: string; headers: Record<string, string> } {
+  const wire = wireFor(target.provider, target.api);
+  if (target.azure) return { wire, url: azureUrl({ endpoint: target.baseUrl, ...target.azure }, wire.path), headers: azureHeaders(apiKey) };
+  return { wire, url: `${target.baseUrl}${wire.path}`, headers: wire.headers(apiKey) };
+}
+
 /** The provider for `settings`; `mock` runs in-process and needs no key. */
 export async function createProvider(settings: ProviderSettings, options: CreateProviderOptions): Promise<Provider> {
   if (settings.provider === 'mock') return createMockProvider();
   if (settings.apiKey === undefined) {
     throw new Error(`no API key resolved for ${settings.provider}; resolveProviderSettings must run first`);
   }
-  const wire = wireFor(settings.provider, settings.api);
-  const azure = settings.azure && { url: azureUrl({ endpoint: settings.baseUrl, ...settings.azure }, wire.path), headers: azureHeaders(settings.apiKey) };
   return createHttpProvider({
-    wire,
-    ...azure,
+    ...requestTarget({ ...settings, provider: settings.provider }, settings.apiKey),
     baseUrl: settings.baseUrl,
     apiKey: settings.apiKey,
     connections: options.connections,

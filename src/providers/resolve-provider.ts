@@ -51,6 +51,7 @@ export interface ProviderSettings {
 export function resolveProviderSettings(
   flags: ProviderFlags,
   env: Record<string, string | undefined>,
+  options: { requireKey?: boolean } = {},
 ): ProviderSettings {
   const { provider, model: named } = resolveProviderAndModel(flags);
   const api = resolveApi(flags.api, provider, named);
@@ -70,6 +71,8 @@ export function resolveProviderSettings(
   const apiKeyEnv = flags.apiKeyEnv ?? info.apiKeyEnv;
   if (apiKeyEnv === undefined) throw new Error(`provider table lacks an API key variable for ${provider}`);
   const apiKey = nonEmpty(env[apiKeyEnv]);
+  // `preview` sends nothing: it shows the key redacted, so a machine without one can still look.
+  if (apiKey === undefined && options.requireKey === false) return { provider, model, baseUrl, apiKeyEnv };
   if (apiKey === undefined) {
     throw new UsageError(`Missing API key for ${provider}: set the ${apiKeyEnv} environment variable`, [
       flags.apiKeyEnv === undefined

@@ -13,9 +13,8 @@ import type {
 } from 'openai/resources/responses/responses';
 import { MalformedResponseError } from '../http/errors.js';
 import type { ChatMessage, ContentPart } from '../template/types.js';
-import { openaiWire } from './openai-wire.js';
+import { openaiWire, toJsonSchemaFormat } from './openai-wire.js';
 import { applyResponsesParams } from './responses-params.js';
-import { toStrictSchema } from './strict-schema.js';
 import type { ChatRequest, Completion, Usage, WireFormat } from './types.js';
 import { isRecord, readCount, readString } from './wire-helpers.js';
 
@@ -47,10 +46,7 @@ export function buildResponsesBody(request: ChatRequest): Record<string, unknown
   if (params.maxTokens !== undefined) body.max_output_tokens = params.maxTokens;
   if (params.temperature !== undefined) body.temperature = params.temperature;
   if (params.schema !== undefined) {
-    const strict = toStrictSchema(params.schema.schema);
-    body.text = {
-      format: { type: 'json_schema', name: params.schema.name, schema: strict ?? params.schema.schema, strict: strict !== undefined },
-    };
+    body.text = { format: { type: 'json_schema', ...toJsonSchemaFormat(params.schema) } };
   } else if (params.jsonOutput) {
     body.text = { format: { type: 'json_object' } };
   }

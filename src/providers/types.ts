@@ -8,7 +8,10 @@ export type ProviderId = 'openai' | 'anthropic' | 'azure' | 'mock';
 export interface OutputSchema {
   /** `[a-zA-Z0-9_-]{1,64}`; used as OpenAI's json_schema name and Anthropic's tool name. */
   name: string;
+  /** What goes on the wire: always an object at the root (see `output-schema.ts`). */
   schema: Record<string, unknown>;
+  /** Set when the user's schema was wrapped: `parsed` is this property of the answer. */
+  unwrap?: string;
 }
 
 /** Everything besides the messages that goes into a request (and into the cache key). */
@@ -47,7 +50,10 @@ export interface Completion {
   usage: Usage;
   /** The model that answered, as the provider reports it. */
   model: string;
-  /** The model declined (OpenAI `refusal`); `text` then holds its explanation, never an answer. */
+  /**
+   * The model declined to answer (OpenAI `message.refusal`, Anthropic `stop_reason: "refusal"`): its
+   * explanation. A refusal is never recorded as an answer; it becomes a `refusal` dead letter.
+   */
   refusal?: string;
   /** The service tier that served the request, as OpenAI reports it (`default`, `flex`, `priority`). */
   serviceTier?: string;

@@ -10,13 +10,18 @@ import {
   TimeoutError,
 } from '../http/errors.js';
 import { parseRetryAfter } from '../http/retry-after.js';
-import { InvalidOutputError } from '../providers/invalid-output-error.js';
+import { InvalidOutputError, RefusalError } from '../providers/invalid-output-error.js';
 import type { FailureClass, FailureInfo } from '../journal/records.js';
 import type { Disposition, FailureOutcome } from './types.js';
 
 export interface ClassifyOptions {
   /** Longest server-advised wait (`--max-wait`) before the run gives up instead, in ms. */
   maxWaitMs: number;
+  /**
+   * Words for a model this key cannot use (404 `model_not_found` / `not_found_error`): the model and the
+   * closest known names. @default the provider's own message
+   */
+  describeMissingModel?: (providerMessage: string) => string;
   /** The clock, for `retry-after` given as an HTTP date. @default Date.now() */
   nowMs?: number;
 }
@@ -49,9 +54,8 @@ export function classifyFailure(error: unknown, options: ClassifyOptions): Failu
       message: error.message,
     });
   }
+  if (error instanceof RefusalError) return verdict('dead-letter', { class: 'refusal', code: 'refusal', message: error.message });
   if (error instanceof InvalidOutputError) {
-    // Asking again rarely changes a refusal, and each try is paid: record it at once.
-    if (error.reason === 'refusal') return verdict('dead-letter', { class: 'refusal', code: 'refusal', message: error.message });
     return verdict('retry', { class: 'invalid_output', code: error.reason, message: error.message });
   }
   throw error;
@@ -76,8 +80,17 @@ function classifyApiError(error: ApiError, options: ClassifyOptions): FailureOut
   // OpenAI advises retrying with backoff (or on the default tier). So no pause and no Retry-After wait.
   if (isFlexUnavailable(error)) return verdict('retry', info('rate_limit', FLEX_UNAVAILABLE_CODE));
 
-  const retryClass = retryableClass(status);
+  // Every request names the same model: the first such answer stops the run instead of failing every row.
+  if (isModelNotFound(error)) {
+    const message = options.describeMissingModel?.(error.message) ?? error.message;
+    return verdict('fatal', { ...info('bad_request', 'model_not_found'), message });
+  }
+
+  // Both official SDKs let the server overrule the status: `x-should-retry: true|false` wins.
+  const advice = error.headers['x-should-retry'];
+  const retryClass = retryableClass(status) ?? (advice === 'true' ? 'server' : undefined);
   if (retryClass === undefined) return verdict('dead-letter', info('bad_request'));
+  if (advice === 'false') return verdict('dead-letter', info(retryClass));
 
   const retryAfterMs = parseRetryAfter(error.headers, options.nowMs ?? Date.now());
   const pausesDispatch = status === 429 || status === ANTHROPIC_OVERLOADED;
@@ -101,6 +114,11 @@ function classifyApiError(error: ApiError, options: ClassifyOptions): FailureOut
     retryAfterMs,
     pausesDispatch,
   };
+}
+
+/** OpenAI 404 `model_not_found`; Anthropic 404 `not_found_error` (its only 404 on /v1/messages is the model). */
+function isModelNotFound(error: ApiError): boolean {
+  return error.status === 404 && (error.errorCode === 'model_not_found' || error.errorType === 'not_found_error');
 }
 
 /** The failure code of a flex-tier "resource unavailable" answer (`--flex-fallback` counts these). */

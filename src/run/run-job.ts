@@ -7,6 +7,7 @@ import { costOfUsage } from '../cost/cost-of-usage.js';
 import type { ModelPrice } from '../cost/prices.js';
 import { estimateWorstCaseOutputTokens } from '../cost/output-limits.js';
 import { quickEstimateRequestTokens } from '../cost/quick-token-estimate.js';
+import { describeMissingModel } from '../providers/model-suggestions.js';
 import { validateOutput } from '../providers/validate-output.js';
 import { IdRegistry } from '../input/id-registry.js';
 import { readInput } from '../input/open-input.js';
@@ -225,7 +226,11 @@ function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortPart
     worstCaseCost: (inputTokens, maxOutputTokens) =>
       reservePrice ? worstCaseCost(inputTokens, maxOutputTokens, reservePrice, config.mode) : 0,
     estimateInputTokens,
-    classify: (error) => classifyFailure(error, { maxWaitMs: config.maxWaitMs }),
+    classify: (error) =>
+      classifyFailure(error, {
+        maxWaitMs: config.maxWaitMs,
+        describeMissingModel: (message) => describeMissingModel(config.provider, config.params.model, message),
+      }),
     backoff: (retry, retryAfterMs) => computeBackoff(retry, retryAfterMs, random),
     parseAnswer: (completion) => {
       const check = validateOutput(completion, expectation);

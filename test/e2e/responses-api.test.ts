@@ -30,7 +30,7 @@ describe('--api responses, end to end through the CLI', () => {
     const input = join(temp.dir, 'items.jsonl');
     const items = writeItems(input, 12);
     const schemaPath = join(temp.dir, 'schema.json');
-    const schema = { type: 'object', properties: { category: { type: 'string' }, confidence: { type: 'number' } }, required: ['category'] };
+    const schema = { type: 'object', properties: { category: { type: 'string' }, confidence: { type: 'number' } }, required: ['category', 'confidence'], additionalProperties: false };
     writeFileSync(schemaPath, JSON.stringify(schema));
     const out = join(temp.dir, 'out.jsonl');
     const args = ['run', input, '-t', TEMPLATE, '--system', SYSTEM, '--schema', schemaPath, '-m', 'gpt-5-mini', '--api', 'responses', '--param', 'reasoning_effort="low"', '--max-tokens', '400', '--no-cache', '--quiet', '-o', out];

@@ -49,11 +49,9 @@ describe('buildResponsesBody', () => {
   });
 
   it('sends --schema under text.format: strict when the schema allows it, as given otherwise', () => {
-    const schema = { type: 'object', properties: { label: { type: 'string' } } };
+    const schema = { type: 'object', properties: { label: { type: 'string' } }, required: ['label'], additionalProperties: false };
     const strict = buildResponsesBody({ messages: [{ role: 'user', content: [text('x')] }], params: { model: 'gpt-5', extra: {}, schema: { name: 'answer', schema } } });
-    expect(strict.text).toEqual({
-      format: { type: 'json_schema', name: 'answer', strict: true, schema: { ...schema, required: ['label'], additionalProperties: false } },
-    });
+    expect(strict.text).toEqual({ format: { type: 'json_schema', name: 'answer', strict: true, schema } });
     const loose = { type: 'object', additionalProperties: { type: 'number' } };
     const notStrict = buildResponsesBody({ messages: [{ role: 'user', content: [text('x')] }], params: { model: 'gpt-5', extra: {}, schema: { name: 'answer', schema: loose } } });
     expect(notStrict.text).toEqual({ format: { type: 'json_schema', name: 'answer', strict: false, schema: loose } });

@@ -2,12 +2,11 @@
  * Anthropic Message Batches: create (`POST {base}/v1/messages/batches` with every request inline), poll
  * (`GET …/{id}`), stream `results_url`, cancel (`POST …/{id}/cancel`). The base URL has no `/v1`.
  */
-import type { HttpClient } from '../../http/http-client.js';
 import { anthropicWire } from '../anthropic-wire.js';
 import { jsonArrayBody } from './body-source.js';
 import { encodeAnthropicBatchRequest, readAnthropicBatch, readAnthropicResultLine } from './anthropic-batch-shapes.js';
-import { callWithRetry, type RetryPolicy } from './retry-call.js';
-import type { BatchClient, BatchLimits, BatchSnapshot } from './types.js';
+import { callWithRetry } from './retry-call.js';
+import type { BatchClient, BatchLimits, BatchSnapshot, HttpBatchClientOptions } from './types.js';
 
 /**
  * Anthropic's limits are 100,000 requests and 256 MB per batch; bytes are counted in decimal megabytes,
@@ -15,19 +14,8 @@ import type { BatchClient, BatchLimits, BatchSnapshot } from './types.js';
  */
 export const ANTHROPIC_BATCH_LIMITS: Readonly<BatchLimits> = { maxRequests: 100_000, maxBytes: 256_000_000 };
 
-export interface AnthropicBatchClientOptions {
-  /** Without `/v1` and without a trailing slash. */
-  baseUrl: string;
-  apiKey: string;
-  http: HttpClient;
-  /** Deadline of the create call, which carries every request (up to 256 MB). */
-  uploadTimeoutMs: number;
-  retry: RetryPolicy;
-  /** @default ANTHROPIC_BATCH_LIMITS */
-  limits?: Partial<BatchLimits>;
-}
-
-export function createAnthropicBatchClient(options: AnthropicBatchClientOptions): BatchClient {
+/** `baseUrl` has no `/v1`. */
+export function createAnthropicBatchClient(options: HttpBatchClientOptions): BatchClient {
   const { baseUrl, http, retry, uploadTimeoutMs } = options;
   const { 'content-type': _json, ...headers } = anthropicWire.headers(options.apiKey);
   const batchUrl = (batchId: string) => `${baseUrl}/v1/messages/batches/${encodeURIComponent(batchId)}`;

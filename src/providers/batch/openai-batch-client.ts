@@ -4,7 +4,6 @@
  * cancel (`POST {base}/batches/{id}/cancel`). The base URL includes `/v1`, as for realtime requests.
  */
 import { MalformedResponseError } from '../../http/errors.js';
-import type { HttpClient } from '../../http/http-client.js';
 import { openaiWire } from '../openai-wire.js';
 import { isRecord } from '../wire-helpers.js';
 import { multipartBody } from './body-source.js';
@@ -16,8 +15,8 @@ import {
   readOpenAiBatch,
   readOpenAiResultLine,
 } from './openai-batch-shapes.js';
-import { callWithRetry, type RetryPolicy } from './retry-call.js';
-import type { BatchClient, BatchLimits, BatchSnapshot, SubmittedBatch } from './types.js';
+import { callWithRetry } from './retry-call.js';
+import type { BatchClient, BatchLimits, BatchSnapshot, HttpBatchClientOptions, SubmittedBatch } from './types.js';
 
 /**
  * OpenAI's limits are 50,000 requests and 200 MB per input file. Bytes are counted in decimal megabytes
@@ -28,16 +27,7 @@ export const OPENAI_BATCH_LIMITS: Readonly<BatchLimits> = { maxRequests: 50_000,
 /** Batches listed when looking for one whose create answer was lost. */
 const RECOVERY_LIST_LIMIT = 100;
 
-export interface OpenAiBatchClientOptions {
-  /** With `/v1`, without a trailing slash. */
-  baseUrl: string;
-  apiKey: string;
-  http: HttpClient;
-  /** Deadline of the upload, which may carry 200 MB. */
-  uploadTimeoutMs: number;
-  retry: RetryPolicy;
-  /** @default OPENAI_BATCH_LIMITS */
-  limits?: Partial<BatchLimits>;
+export interface OpenAiBatchClientOptions extends HttpBatchClientOptions {
   /** The endpoint every request of the batch goes to, and its wire. @default Chat Completions */
   api?: OpenAiBatchApi;
   /** The URL of an API path (`/files`, `/batches/…`) when it is not `baseUrl + path` (Azure). */
@@ -46,6 +36,7 @@ export interface OpenAiBatchClientOptions {
   authHeaders?: Record<string, string>;
 }
 
+/** `baseUrl` includes `/v1` (unless `url` builds the URLs). */
 export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): BatchClient {
   const { baseUrl, http, retry, uploadTimeoutMs } = options;
   const api = options.api ?? OPENAI_BATCH_APIS.chat;

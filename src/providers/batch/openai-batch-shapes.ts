@@ -2,19 +2,20 @@
  * Pure translation of OpenAI Batch API shapes: request lines, the batch object, and the lines of the
  * output and error files (`{id, custom_id, response: {status_code, request_id, body}, error}`).
  */
+import type { Batch } from 'openai/resources/batches';
 import { MalformedResponseError } from '../../http/errors.js';
 import { redactSecrets } from '../../http/redact.js';
 import type { OpenAiApi } from '../openai-apis.js';
 import { openaiWire } from '../openai-wire.js';
 import { RESPONSES_BATCH_ENDPOINT, responsesWire } from '../responses-wire.js';
 import type { ChatRequest, WireFormat } from '../types.js';
-import { isRecord, readCount, readString } from '../wire-helpers.js';
+import { isRecord, type Loose, readCount, readString } from '../wire-helpers.js';
 import { parseJsonLine } from './json-line.js';
 import { failureFromMalformed, failureFromOpenAiError, failureFromStatus } from './result-failures.js';
 import type { BatchEnd, BatchItemOutcome, BatchSnapshot } from './types.js';
 
 /** Every Chat Completions request of a batch goes to this endpoint; it is also the batch's `endpoint`. */
-export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions';
+export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions' satisfies Batch['endpoint'];
 
 /** A batch's endpoint and the wire of its lines, per API (a batch holds requests to one endpoint only). */
 export interface OpenAiBatchApi {
@@ -24,7 +25,7 @@ export interface OpenAiBatchApi {
 
 export const OPENAI_BATCH_APIS: Readonly<Record<OpenAiApi, OpenAiBatchApi>> = {
   chat: { endpoint: OPENAI_BATCH_ENDPOINT, wire: openaiWire },
-  responses: { endpoint: RESPONSES_BATCH_ENDPOINT, wire: responsesWire },
+  responses: { endpoint: RESPONSES_BATCH_ENDPOINT satisfies Batch['endpoint'], wire: responsesWire },
 };
 
 /** The only window OpenAI offers. */
@@ -32,7 +33,19 @@ export const OPENAI_COMPLETION_WINDOW = '24h';
 
 /** One line of the input file. */
 export function encodeOpenAiBatchLine(customId: string, request: ChatRequest, api: OpenAiBatchApi = OPENAI_BATCH_APIS.chat): string {
-  return JSON.stringify({ custom_id: customId, method: 'POST', url: api.endpoint, body: api.wire.buildBody(request) });
+  const line: OpenAiBatchInputLine = { custom_id: customId, method: 'POST', url: api.endpoint, body: api.wire.buildBody(request) };
+  return JSON.stringify(line);
+}
+
+/**
+ * A line of the batch input file (the OpenAPI spec's `BatchRequestInput`; openai-node has no type for it).
+ * `url` is the batch's endpoint: one of `Batch['endpoint']` for OpenAI, Azure's own form for Azure.
+ */
+interface OpenAiBatchInputLine {
+  custom_id: string;
+  method: 'POST';
+  url: string;
+  body: Record<string, unknown>;
 }
 
 const ENDS: Readonly<Record<string, BatchEnd>> = {
@@ -47,14 +60,15 @@ export function readOpenAiBatch(body: unknown): BatchSnapshot {
   if (!isRecord(body) || typeof body.id !== 'string' || typeof body.status !== 'string') {
     throw new MalformedResponseError('the answer is not an OpenAI batch object');
   }
-  const counts = isRecord(body.request_counts) ? body.request_counts : {};
-  const refs = [body.output_file_id, body.error_file_id].filter((ref): ref is string => typeof ref === 'string' && ref !== '');
-  const errors = isRecord(body.errors) && Array.isArray(body.errors.data) ? body.errors.data.filter(isRecord) : [];
+  const batch = body as Loose<Batch> & { id: string; status: string };
+  const counts = batch.request_counts ?? {};
+  const refs = [batch.output_file_id, batch.error_file_id].filter((ref): ref is string => typeof ref === 'string' && ref !== '');
+  const errors = Array.isArray(batch.errors?.data) ? batch.errors.data.filter(isRecord) : [];
   const message = errors.map((error) => readString(error.message, readString(error.code, 'error'))).join('; ');
   return {
-    id: body.id,
-    status: body.status,
-    ...(ENDS[body.status] !== undefined && { end: ENDS[body.status] }),
+    id: batch.id,
+    status: batch.status,
+    ...(ENDS[batch.status] !== undefined && { end: ENDS[batch.status] }),
     counts: { total: readCount(counts.total), completed: readCount(counts.completed), failed: readCount(counts.failed) },
     ...(message !== '' && { message: redactSecrets(message) }),
     resultRefs: refs,

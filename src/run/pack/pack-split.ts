@@ -102,7 +102,7 @@ function readAnswer(entry: Record<string, unknown>, shape: PackAnswerShape): { o
   if (shape.itemSchema !== undefined) {
     const validate = compileOutputSchema(shape.itemSchema);
     if (!validate(value)) return `the answer does not match the schema: ${validate.errors?.[0]?.instancePath || '/'} ${validate.errors?.[0]?.message ?? 'is invalid'}`;
-    return { output: JSON.stringify(value), parsed: value };
+    return { output: JSON.stringify(value), parsed: shape.unwrap === undefined ? value : (value as Record<string, unknown>)[shape.unwrap] };
   }
   if (shape.jsonOutput) {
     if (!isRecord(value)) return 'the answer is not a JSON object';
