@@ -84,7 +84,7 @@ export type RunEvent =
   | { type: 'item-failed'; id: string; errorClass: FailureClass; status?: number; message: string; attempts: number }
   | { type: 'retry-scheduled'; id: string; attempt: number; delayMs: number; errorClass: FailureClass; status?: number }
   | { type: 'rate-limited'; pauseMs: number; status?: number; reason: string }
-  | { type: 'rate-limits-learned'; rpm?: number; tpm?: number; source: string }
+  | { type: 'rate-limits-learned'; rpm?: number; tpm?: number; inputTpm?: number; outputTpm?: number; source: string }
   | { type: 'budget-warning'; fraction: number; spentUsd: number; budgetUsd: number }
   | { type: 'budget-reached'; spentUsd: number; reservedUsd: number; budgetUsd: number }
   | { type: 'fatal-error'; errorClass: FailureClass; status?: number; message: string }

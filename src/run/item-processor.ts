@@ -6,6 +6,7 @@ import { toResultRecord } from '../journal/result-record.js';
 import type { FailureInfo, FailureRecord, ResultRecord, RunMode } from '../journal/records.js';
 import type { ChatRequest, Completion, Provider } from '../providers/types.js';
 import type { FailureOutcome } from '../retry/types.js';
+import type { DispatchTicket, Scheduler } from '../scheduler/scheduler-types.js';
 import type { ChatMessage } from '../template/types.js';
 import type { EventSink } from './events.js';
 import type { RunControl } from './run-control.js';
@@ -14,13 +15,8 @@ import type { RunStats } from './run-stats.js';
 /** The engine's view of the collaborators one item needs. Each is built once per run by `run-job.ts`. */
 export interface ItemPorts {
   provider: Provider;
-  schedule<T>(tokens: number, task: () => Promise<T>): Promise<T>;
-  scheduler: {
-    observeHeaders(headers: Record<string, string>): void;
-    reportRateLimited(retryAfterMs: number | undefined, status?: number): void;
-    reportSuccess(): void;
-    reportTokens(estimated: number, actual: number): void;
-  };
+  schedule: Scheduler['schedule'];
+  scheduler: Pick<Scheduler, 'observeHeaders' | 'reportRefused' | 'reportSuccess' | 'reportUsage'>;
   cache: Pick<ResponseCache, 'get' | 'put'> | null;
   cacheKey(request: ChatRequest): string;
   budget: Pick<BudgetPort, 'tryReserve' | 'settle' | 'release'> | null;
@@ -56,6 +52,12 @@ export type RequestAnswer =
   | { kind: 'ok'; completion: Completion; parsed?: unknown; attempts: number; latencyMs: number; costUsd: number | null }
   | { kind: 'failed'; info: FailureInfo; attempts: number }
   | { kind: 'stopped' };
+
+/** What one attempt holds once it got its slot: the budget it reserved and the scheduler's ticket. */
+interface Held {
+  reservation: Reservation | null;
+  ticket?: DispatchTicket;
+}
 
 /** Raised inside an attempt when the run stops before the request could be sent. */
 class NotSent extends Error {}
@@ -136,20 +138,20 @@ export class ItemProcessor {
   ): Promise<RequestAnswer> {
     const inputTokens = this.ports.estimateInputTokens(request);
     const maxOutput = request.params.maxTokens ?? this.settings.defaultMaxOutputTokens;
-    const tokens = inputTokens + maxOutput;
+    const cost = { input: inputTokens, output: maxOutput };
     let invalidOutputs = 0;
 
     for (let attempt = 1; ; attempt += 1) {
       if (this.control.stopping) return { kind: 'stopped' };
       // Filled in by #send once a slot is granted, so only requests about to leave hold budget.
-      const held: { reservation: Reservation | null } = { reservation: null };
+      const held: Held = { reservation: null };
       const reservation = () => held.reservation;
 
       let paid: { completion: Completion; costUsd: number | null } | undefined;
       try {
-        const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(request, inputTokens, maxOutput, held));
+        const { completion, latencyMs } = await this.ports.schedule(cost, (ticket) => this.#send(request, inputTokens, maxOutput, held, ticket));
         paid = { completion, costUsd: this.#settle(reservation(), completion) };
-        this.#observe(completion, tokens);
+        this.#observe(completion, cost);
         const { parsed } = parse(completion);
         return { kind: 'ok', completion, parsed, attempts: attempt, latencyMs, costUsd: paid.costUsd };
       } catch (error) {
@@ -161,7 +163,7 @@ export class ItemProcessor {
         const outcome = this.ports.classify(error);
         if (paid) this.stats.addUsage(paid.completion.usage, paid.costUsd);
         else this.#settleFailed(reservation(), error);
-        this.#reactToRateLimit(error, outcome);
+        this.#reactToRateLimit(error, outcome, label, held.ticket);
 
         if (outcome.disposition === 'fatal') {
           this.emit({ type: 'fatal-error', errorClass: outcome.info.class, status: outcome.info.status, message: outcome.info.message });
@@ -191,8 +193,10 @@ export class ItemProcessor {
     request: ChatRequest,
     inputTokens: number,
     maxOutput: number,
-    held: { reservation: Reservation | null },
+    held: Held,
+    ticket: DispatchTicket,
   ): Promise<{ completion: Completion; latencyMs: number }> {
+    held.ticket = ticket;
     if (this.control.stopping) throw new NotSent();
     const reservation = await this.#reserve(inputTokens, maxOutput);
     if (reservation === false) throw new NotSent();
@@ -204,7 +208,7 @@ export class ItemProcessor {
     const startedAt = this.ports.now();
     try {
       const response = await this.ports.provider.complete(request, this.control.abandonSignal);
-      this.ports.scheduler.observeHeaders(response.headers);
+      this.ports.scheduler.observeHeaders(response.headers, ticket);
       return { completion: response.completion, latencyMs: this.ports.now() - startedAt };
     } finally {
       this.stats.inFlight -= 1;
@@ -241,16 +245,18 @@ export class ItemProcessor {
     if (reservation) this.ports.budget?.release(reservation);
   }
 
-  #observe(completion: Completion, estimatedTokens: number): void {
+  #observe(completion: Completion, estimated: { input: number; output: number }): void {
+    const { usage } = completion;
     this.ports.scheduler.reportSuccess();
-    this.ports.scheduler.reportTokens(estimatedTokens, completion.usage.inputTokens + completion.usage.outputTokens);
+    this.ports.scheduler.reportUsage(estimated, { input: usage.inputTokens, cachedInput: usage.cachedInputTokens, output: usage.outputTokens });
   }
 
-  #reactToRateLimit(error: unknown, outcome: FailureOutcome): void {
+  #reactToRateLimit(error: unknown, outcome: FailureOutcome, requestId: string, ticket: DispatchTicket | undefined): void {
     const headers = (error as { headers?: Record<string, string> }).headers;
-    if (headers) this.ports.scheduler.observeHeaders(headers);
-    if (outcome.pausesDispatch && outcome.disposition !== 'fatal') {
-      this.ports.scheduler.reportRateLimited(outcome.retryAfterMs, outcome.info.status);
+    if (headers) this.ports.scheduler.observeHeaders(headers, ticket);
+    const status = outcome.info.status;
+    if (outcome.pausesDispatch && outcome.disposition !== 'fatal' && status !== undefined) {
+      this.ports.scheduler.reportRefused({ status, retryAfterMs: outcome.retryAfterMs, headers, requestId });
     }
   }
 
