@@ -12,6 +12,8 @@ export interface RunTotals {
   /** Items skipped because an earlier run already finished them (resume). */
   alreadyDone: number;
   inFlight: number;
+  /** Requests in flight that have waited unusually long (3× the run's typical latency, at least 10 s). */
+  slowRequests: number;
   cacheHits: number;
   /** Requests answered by another identical request in this run (in-run dedup). */
   dedupHits: number;

@@ -206,12 +206,14 @@ export class ItemProcessor {
     this.stats.requestsSent += 1;
     this.stats.inFlight += 1;
     const startedAt = this.ports.now();
+    const handle = this.stats.requests.start(startedAt);
     try {
       const response = await this.ports.provider.complete(request, this.control.abandonSignal);
       this.ports.scheduler.observeHeaders(response.headers, ticket);
       return { completion: response.completion, latencyMs: this.ports.now() - startedAt };
     } finally {
       this.stats.inFlight -= 1;
+      this.stats.requests.end(handle, this.ports.now());
     }
   }
 

@@ -1,4 +1,5 @@
 import type { FailureClass } from '../journal/records.js';
+import { SlowRequests } from './slow-requests.js';
 import type { Usage } from '../providers/types.js';
 import type { RunTotals } from './events.js';
 
@@ -28,6 +29,8 @@ export class RunStats {
   readonly retriesByClass: Partial<Record<FailureClass, number>> = {};
   requestsSent = 0;
   inFlight = 0;
+  /** Requests in flight by start time, for `slowRequests` (see `SlowRequests`). */
+  readonly requests = new SlowRequests();
   inputTokens = 0;
   outputTokens = 0;
   cachedInputTokens = 0;
@@ -100,6 +103,7 @@ export class RunStats {
       failedByClass: { ...this.failedByClass },
       alreadyDone: this.#options.alreadyDone,
       inFlight: this.inFlight,
+      slowRequests: this.requests.count(this.#options.now()),
       cacheHits: this.cacheHits,
       dedupHits: this.dedupHits,
       retries: this.retries,

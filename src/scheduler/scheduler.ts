@@ -323,9 +323,10 @@ class LimitedScheduler implements Scheduler {
   }
 
   /**
-   * Lowers a learned bucket to what the provider says is left, less what we sent since the request that
-   * brought the figure. Only ever down: our own refill brings it back up, and a stale, higher figure
-   * (an answer overtaken by later ones) must not let a burst out.
+   * Sets a learned bucket to what the provider says is left, less what we sent since the request that
+   * brought the figure: the provider's bucket refills by the clock, ours by timer ticks that a busy
+   * machine delays, so the provider's figure is the truth. Shared through Redis only ever down: another
+   * process's requests are not in our `sentSince`, and a stale, higher figure must not let a burst out.
    */
   private correctLevels(snapshot: RateLimitSnapshot, ticket: DispatchTicket | undefined): void {
     const limits: { limit: Limit; limiter: Bottleneck | undefined; capacity: number }[] = [];
@@ -341,9 +342,14 @@ class LimitedScheduler implements Scheduler {
       void limiter
         .currentReservoir()
         // Set, not incremented: two answers read in the same turn must not both subtract.
-        .then((level) => (level !== null && level > target ? limiter.updateSettings({ reservoir: target }) : undefined))
+        .then((level) => (level !== null && this.shouldCorrect(level, target) ? limiter.updateSettings({ reservoir: target }) : undefined))
         .catch(noop);
     }
+  }
+
+  private shouldCorrect(level: number, target: number): boolean {
+    if (level > target) return true;
+    return !this.limiters.clustered && target - level >= 1;
   }
 
   /** What was sent after the request that `ticket` belongs to (without one: the requests in flight). */
