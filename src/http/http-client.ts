@@ -35,7 +35,10 @@ export interface HttpClientOptions {
 export interface PostOptions {
   /** The caller's signal: aborting it rejects with an error named `AbortError`. */
   signal?: AbortSignal;
-  /** Deadline for the whole exchange, headers and body, in ms. @default the client's `timeoutMs` */
+  /**
+   * Deadline in ms for the response to begin (status and headers), then for each stall of its body: an
+   * answer still streaming in is never cut off, one that stops sending is. @default the client's `timeoutMs`
+   */
   timeoutMs?: number;
 }
 
@@ -140,12 +143,18 @@ async function exchange(dispatcher: Dispatcher, { url, headers, payload, timeout
       bodyTimeout: timeoutMs + UNDICI_BACKSTOP_MS,
     });
     if (response.statusCode >= 200 && response.statusCode <= 299) okStatus = response.statusCode;
-    // The deadline stays armed while the body streams in: a server that sends headers and then stalls
-    // must still time out on time.
-    const text = await response.body.text();
+    // Headers arrived: from here the deadline is an idle timer, re-armed by every chunk, so a long answer
+    // still streaming in is not cut off while a server that stalls still times out on time.
+    deadline.restart('body');
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) {
+      deadline.restart('body');
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
     return { status: response.statusCode, headers: normaliseHeaders(response.headers), text };
   } catch (error) {
-    throw translateFailure(error, { reason: deadline.reason(), okStatus, timeoutMs, origin: url.origin, secrets });
+    throw translateFailure(error, { reason: deadline.reason(), phase: deadline.phase(), okStatus, timeoutMs, origin: url.origin, secrets });
   } finally {
     deadline.clear();
   }
@@ -155,6 +164,10 @@ interface Deadline {
   signal: AbortSignal;
   /** Why the request was aborted, if it was. */
   reason(): 'timeout' | 'abort' | undefined;
+  /** Which phase the deadline timed out in. */
+  phase(): 'headers' | 'body';
+  /** Re-arms the full timeout for `phase` (headers arrived; a body chunk arrived). */
+  restart(phase: 'body'): void;
   clear(): void;
 }
 
@@ -162,10 +175,12 @@ interface Deadline {
 function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): Deadline {
   const controller = new AbortController();
   let reason: 'timeout' | 'abort' | undefined;
-  const timer = setTimeout(() => {
+  let phase: 'headers' | 'body' = 'headers';
+  const fire = (): void => {
     reason = 'timeout';
-    controller.abort(new TimeoutError(timeoutMs));
-  }, timeoutMs);
+    controller.abort(new TimeoutError(timeoutMs, phase));
+  };
+  const timer = setTimeout(fire, timeoutMs);
   const onAbort = (): void => {
     reason = 'abort';
     controller.abort(createAbortError());
@@ -174,6 +189,12 @@ function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined)
   return {
     signal: controller.signal,
     reason: () => reason,
+    phase: () => phase,
+    restart(next) {
+      phase = next;
+      // refresh() re-arms the same timer: no allocation per body chunk.
+      timer.refresh();
+    },
     clear() {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onAbort);
@@ -183,6 +204,7 @@ function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined)
 
 interface FailureContext {
   reason: 'timeout' | 'abort' | undefined;
+  phase: 'headers' | 'body';
   /** Set once a 2xx status arrived: a failure after that is a truncated answer, not a failed request. */
   okStatus: number | undefined;
   timeoutMs: number;
@@ -192,7 +214,7 @@ interface FailureContext {
 
 function translateFailure(error: unknown, context: FailureContext): Error {
   const { origin, okStatus } = context;
-  if (context.reason === 'timeout') return new TimeoutError(context.timeoutMs);
+  if (context.reason === 'timeout') return new TimeoutError(context.timeoutMs, context.phase);
   if (context.reason === 'abort') return createAbortError();
   const message = redactSecrets(error instanceof Error ? error.message : String(error), context.secrets);
   const code = findNetworkCode(error) ?? codesOf(error).find((candidate) => candidate === TRUNCATED_BODY_CODE);
