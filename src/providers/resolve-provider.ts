@@ -35,6 +35,7 @@ export interface ProviderSettings {
 export function resolveProviderSettings(
   flags: ProviderFlags,
   env: Record<string, string | undefined>,
+  options: { requireKey?: boolean } = {},
 ): ProviderSettings {
   const { provider, model } = resolveProviderAndModel(flags);
   const info = PROVIDERS[provider];
@@ -44,6 +45,8 @@ export function resolveProviderSettings(
   const apiKeyEnv = flags.apiKeyEnv ?? info.apiKeyEnv;
   if (apiKeyEnv === undefined) throw new Error(`provider table lacks an API key variable for ${provider}`);
   const apiKey = nonEmpty(env[apiKeyEnv]);
+  // `preview` sends nothing: it shows the key redacted, so a machine without one can still look.
+  if (apiKey === undefined && options.requireKey === false) return { provider, model, baseUrl, apiKeyEnv };
   if (apiKey === undefined) {
     throw new UsageError(`Missing API key for ${provider}: set the ${apiKeyEnv} environment variable`, [
       flags.apiKeyEnv === undefined

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { compileText } from './handlebars-template.js';
 import { ImageFileError, loadImagePart } from './image-part.js';
+import { isLiteralTemplate } from './shared-sections.js';
 import { appendImage, prependSystem, toUserMessages } from './to-chat-messages.js';
 import { TemplateVariableError, type ChatMessage, type PromptTemplate, type TemplateDefaults } from './types.js';
 
@@ -37,6 +38,7 @@ export async function loadTemplate(options: LoadTemplateOptions): Promise<Prompt
   const source = file === undefined ? (inline as string) : await readTemplateFile(file);
   const kind = file?.toLowerCase().endsWith(DOTPROMPT_EXTENSION) ? 'dotprompt' : 'handlebars';
   const renderSystem = system === undefined ? undefined : compileText(system, '--system');
+  const systemIsLiteral = system !== undefined && isLiteralTemplate(system);
 
   let defaults: TemplateDefaults = {};
   let renderBody: (data: Record<string, unknown>) => Promise<ChatMessage[]>;
@@ -56,7 +58,7 @@ export async function loadTemplate(options: LoadTemplateOptions): Promise<Prompt
     defaults,
     async render(data) {
       let messages = await renderBody(data);
-      if (renderSystem) messages = prependSystem(messages, renderSystem(data));
+      if (renderSystem) messages = prependSystem(messages, renderSystem(data), systemIsLiteral);
       if (imageField !== undefined) {
         const ref = readImageRef(data, imageField);
         if (ref !== undefined) messages = appendImage(messages, await loadImage(ref));
