@@ -71,7 +71,7 @@ export function handleCompletion(dialect: Dialect, state: MockState, ex: Exchang
     if (fault !== undefined) {
       state.stats.countFault(fault);
       const successBody = (): string => buildSuccess(dialect, state, parsed, answer).body;
-      return injectFault(fault, { dialect, ex, headers, successBody, sendError: fail });
+      return injectFault(fault, { dialect, ex, headers, successBody, sendError: fail, retryAfterMs: behaviour.faultRetryAfterMs });
     }
     const success = buildSuccess(dialect, state, parsed, answer);
     state.stats.recordSuccess(behaviour.trackPrompts ? parsed.prompt : undefined, success.tokens, behaviour);

@@ -30,6 +30,8 @@ export interface MockBehaviour {
   failRate: number;
   /** @default every kind, equally */
   faultMix: Partial<Record<FaultKind, number>>;
+  /** Retry-After of an injected (random or marker) 429, in ms: a short burst limit by default. @default 300 */
+  faultRetryAfterMs: number;
   /** Seeds the fault and latency RNG, so a fault sequence is reproducible. @default 42 */
   seed: number;
   /** Every distinct request fails this many times (500/429 alternately) before it succeeds. @default 0 */
@@ -77,6 +79,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   failRate: 0,
   faultMix: Object.fromEntries(FAULT_KINDS.map((k) => [k, 1])),
   seed: 42,
+  faultRetryAfterMs: 300,
   failFirstAttempts: 0,
   quotaExhausted: false,
   overloaded: false,
@@ -134,7 +137,7 @@ function validate(b: MockBehaviour): void {
   for (const key of ['rpm', 'tpm', 'inputTpm', 'outputTpm'] as const) {
     if (b[key] !== undefined) expectNumber(key, b[key], Number.MIN_VALUE, Number.POSITIVE_INFINITY);
   }
-  for (const key of ['priceInputPerMTok', 'priceOutputPerMTok', 'priceCacheReadPerMTok', 'priceCacheWritePerMTok', 'cacheMinTokens', 'cacheTtlMs', 'batchCompletionDelayMs'] as const) {
+  for (const key of ['faultRetryAfterMs', 'priceInputPerMTok', 'priceOutputPerMTok', 'priceCacheReadPerMTok', 'priceCacheWritePerMTok', 'cacheMinTokens', 'cacheTtlMs', 'batchCompletionDelayMs'] as const) {
     if (b[key] !== undefined) expectNumber(key, b[key], 0, Number.POSITIVE_INFINITY);
   }
   for (const key of ['quotaExhausted', 'overloaded', 'trackPrompts', 'batchExpire'] as const) {

@@ -214,7 +214,7 @@ function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortPart
   const expectation = { schema: config.params.schema, jsonOutput: config.params.jsonOutput };
   return {
     provider,
-    schedule: (tokens, task) => scheduler.schedule(tokens, task),
+    schedule: (cost, task) => scheduler.schedule(cost, task),
     scheduler,
     cache,
     cacheKey: cache ? (request) => computeCacheKey({ provider: config.provider, baseUrl: config.baseUrl, request }) : inRunKey,
