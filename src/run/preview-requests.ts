@@ -1,8 +1,7 @@
 import { UsageError } from '../errors.js';
 import { readInput } from '../input/open-input.js';
 import { wireOf } from '../providers/create-provider.js';
-import { openaiWire } from '../providers/openai-wire.js';
-import type { ChatRequest } from '../providers/types.js';
+import { buildOpenAiBody } from '../providers/openai-wire.js';
 import type { PromptTemplate } from '../template/types.js';
 import { TemplateVariableError } from '../template/types.js';
 import type { RunConfig } from './run-config.js';
@@ -47,10 +46,10 @@ export async function previewRequests(config: RunConfig, template: PromptTemplat
   return requests;
 }
 
-function wireRequest(config: RunConfig, request: ChatRequest): Omit<PreviewRequest, 'id' | 'line'> {
+function wireRequest(config: RunConfig, request: Parameters<typeof buildOpenAiBody>[0]): Omit<PreviewRequest, 'id' | 'line'> {
   if (config.provider === 'mock') {
     // The mock answers in-process; it is handed the same request an OpenAI endpoint would get.
-    return { method: 'POST', url: 'mock:// (in-process, nothing leaves this machine)', headers: {}, body: openaiWire.buildBody(request) };
+    return { method: 'POST', url: 'mock:// (in-process, nothing leaves this machine)', headers: {}, body: buildOpenAiBody(request) };
   }
   const wire = wireOf(config.provider);
   return { method: 'POST', url: `${config.baseUrl}${wire.path}`, headers: wire.headers(REDACTED_KEY), body: wire.buildBody(request) };
