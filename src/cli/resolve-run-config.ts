@@ -134,7 +134,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
 
 /** OpenAI strict mode only for schemas its rules accept; one warning says why a schema is sent without it. */
 function schemaWarnings(provider: ProviderSettings, schema: OutputSchema | undefined): string[] {
-  if (provider.provider !== 'openai' || schema === undefined) return [];
+  if (provider.provider === 'anthropic' || provider.provider === 'mock' || schema === undefined) return [];
   const strict = toStrictSchema(schema.schema);
   if (strict.ok) return [];
   return [
