@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { EXIT, exitCodeForError, UsageError, type ExitCode } from '../errors.js';
+import { applyEnvFile } from './env-file.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -12,6 +13,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     commandCode = code;
   });
   try {
+    applyEnvFile(argv.slice(2), process.env);
     await program.parseAsync(argv);
     return commandCode;
   } catch (error) {

@@ -107,6 +107,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     skipFailed: flags.skipFailed === true,
     limit: flags.limit,
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+    sample: resolveSample(flags, input),
     onBadItem: input === STDIN_PATH ? 'skip' : flags.onBadItem,
     template: { file: flags.template, inline: flags.prompt, system: flags.system, imageField: flags.imageField },
     provider: provider.provider,
@@ -153,6 +154,16 @@ function givenParams(flags: RunFlags, defaults: TemplateDefaults): GivenParam[] 
   for (const [name, value] of Object.entries(flags.param ?? {})) given.push({ name, value, label: `--param ${name}`, fromTemplate: false });
   if (flags.temperature !== undefined) given.push({ name: 'temperature', value: flags.temperature, label: '--temperature', fromTemplate: false });
   return given;
+}
+
+/** `--sample n [--seed s]`; the seed defaults to 0, so the same command always takes the same sample. */
+function resolveSample(flags: RunFlags, input: string): RunConfig['sample'] {
+  if (flags.sample === undefined) {
+    if (flags.seed !== undefined) throw new UsageError('--seed picks the items of a --sample: give --sample <n> too');
+    return undefined;
+  }
+  if (input === STDIN_PATH) throw new UsageError('--sample needs an input file: stdin cannot be read twice');
+  return { count: flags.sample, seed: flags.seed ?? '0' };
 }
 
 /** `--redis`, else `LLM_BATCH_REDIS_URL`; checked here so a typo is exit 2 before anything happens. */

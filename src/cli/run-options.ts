@@ -3,7 +3,7 @@ import { collectParam, integerFrom, nonNegativeNumber, oneOf, positiveNumber, te
 
 /** The flags of `run` (and `estimate`, which takes the same ones), as commander hands them over. */
 export interface RunFlags {
-  format?: 'jsonl' | 'csv' | 'tsv';
+  format?: 'jsonl' | 'csv' | 'tsv' | 'json';
   idField?: string;
   output?: string;
   resume?: boolean;
@@ -11,6 +11,8 @@ export interface RunFlags {
   force?: boolean;
   skipFailed?: boolean;
   limit?: number;
+  sample?: number;
+  seed?: string;
   shard?: string;
   onBadItem: 'fail' | 'skip';
   template?: string;
@@ -46,6 +48,8 @@ export interface RunFlags {
   logJson?: boolean;
   progressInterval: number;
   dryRun?: boolean;
+  /** Read by `applyEnvFile` before commander runs; listed so commander accepts it. */
+  envFile?: string;
 }
 
 interface OptionSpec {
@@ -65,14 +69,16 @@ export function runOptionSpecs(): OptionSpec[] {
   const cost = 'Cost and cache:';
   const report = 'Reporting:';
   return [
-    { group: input, option: opt('--format <format>', 'input format (default: from the extension)').argParser(oneOf(['jsonl', 'csv', 'tsv'] as const)) },
+    { group: input, option: opt('--format <format>', 'input format: jsonl, csv, tsv, or json (an array of objects) (default: from the extension)').argParser(oneOf(['jsonl', 'csv', 'tsv', 'json'] as const)) },
     { group: input, option: opt('--id-field <name>', 'column/key that identifies an item (default: "id" if present, else the row number)') },
-    { group: input, option: opt('-o, --output <file>', 'results JSONL, or - for stdout (default: <input>.results.jsonl beside the input)') },
+    { group: input, option: opt('-o, --output <file>', 'results JSONL, or - for stdout (default: beside the input, items.jsonl → items.results.jsonl, items.csv → items.csv.results.jsonl)') },
     { group: input, option: opt('--resume', 'continue an existing output: skip finished ids, retry failed ones') },
     { group: input, option: opt('--overwrite', 'discard an existing output and start over') },
     { group: input, option: opt('--force', 'with --resume: accept a changed template, model or parameters') },
     { group: input, option: opt('--skip-failed', 'with --resume: do not retry items whose last attempt failed') },
     { group: input, option: opt('--limit <n>', 'process at most n items (a sample run)').argParser(integerFrom(1)) },
+    { group: input, option: opt('--sample <n>', 'process a random sample of n items, the same one every time for a --seed').argParser(integerFrom(1)) },
+    { group: input, option: opt('--seed <s>', 'with --sample: which sample (default: 0)') },
     { group: input, option: opt('--shard <k/n>', 'process only shard k of n (ids hashed; k is 1-based)') },
     { group: input, option: opt('--on-bad-item <policy>', 'fail: stop before sending anything; skip: record bad rows as failures').default('fail').argParser(oneOf(['fail', 'skip'] as const)) },
     { group: prompt, option: opt('-t, --template <file>', 'prompt template: a .prompt file (Dotprompt) or any text file (Handlebars)') },
@@ -83,6 +89,7 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: prompt, option: opt('-m, --model <name>', 'model, e.g. gpt-4o-mini, claude-haiku-4-5, mock (default: from the template)') },
     { group: prompt, option: opt('--provider <name>', 'wire protocol (default: inferred from the model)').argParser(oneOf(['openai', 'anthropic', 'mock'] as const)) },
     { group: prompt, option: opt('--base-url <url>', 'any OpenAI- or Anthropic-compatible endpoint (default: $OPENAI_BASE_URL / $ANTHROPIC_BASE_URL, else the provider\'s)') },
+    { group: prompt, option: opt('--env-file <path>', 'read keys and settings from a dotenv file; set variables win (default: $LLM_BATCH_ENV_FILE)') },
     { group: prompt, option: opt('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)') },
     { group: prompt, option: opt('--max-tokens <n>', 'most output tokens per answer').argParser(integerFrom(1)) },
     { group: prompt, option: opt('--temperature <t>', 'sampling temperature').argParser(temperature) },

@@ -3,6 +3,7 @@
  * provider is built from (precedence: flag > environment > default). Runs once at the boundary; adapters
  * never read the environment themselves.
  */
+import { modelSuggestion } from '../cost/suggest-model.js';
 import { UsageError } from '../errors.js';
 import { redactSecrets } from '../http/redact.js';
 import { inferProvider, isProviderId, PROVIDER_IDS, PROVIDERS } from './registry.js';
@@ -79,7 +80,7 @@ function resolveProviderAndModel(flags: ProviderFlags): { provider: ProviderId; 
 
   const inferred = inferProvider(model);
   if (inferred === undefined) {
-    throw new UsageError(`Cannot tell which provider serves the model "${model}": pass --provider openai or --provider anthropic`, [
+    throw new UsageError(`Cannot tell which provider serves the model "${model}"${modelSuggestion(model)}: pass --provider openai or --provider anthropic`, [
       'OpenAI-compatible endpoints (OpenRouter, vLLM, Ollama, DeepSeek, …) take --provider openai --base-url <url>.',
     ]);
   }

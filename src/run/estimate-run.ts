@@ -14,6 +14,7 @@ import type { ChatRequest } from '../providers/types.js';
 import type { PromptTemplate } from '../template/types.js';
 import type { EventSink } from './events.js';
 import type { RunConfig } from './run-config.js';
+import { applySample } from './apply-sample.js';
 import { resolveRunPrice } from './resolve-run-price.js';
 
 export interface EstimateReport {
@@ -31,8 +32,9 @@ export interface EstimateReport {
  * `llm-batch estimate` / `run --dry-run`: the pre-scan with a token count per item, priced for realtime,
  * batch and the response cache. Sends nothing and writes nothing.
  */
-export async function estimateRun(config: RunConfig, template: PromptTemplate, emit: EventSink): Promise<EstimateReport> {
-  if (config.input.path === '-') throw new UsageError('estimate needs an input file; stdin cannot be read twice');
+export async function estimateRun(resolved: RunConfig, template: PromptTemplate, emit: EventSink): Promise<EstimateReport> {
+  if (resolved.input.path === '-') throw new UsageError('estimate needs an input file; stdin cannot be read twice');
+  const config = await applySample(resolved);
   const price = await resolveRunPrice({ ...config, budgetUsd: undefined }, emit);
   const output = estimateOutputTokens(config.params, config.provider);
   const cache = config.cacheDir ? openResponseCache(config.cacheDir) : null;

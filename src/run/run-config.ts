@@ -21,6 +21,8 @@ export interface RunConfig {
   skipFailed: boolean;
   limit?: number;
   shard?: { index: number; count: number };
+  /** `--sample n --seed s`: a reproducible random sample of n items (see `input/sample.ts`). */
+  sample?: { count: number; seed: string };
   onBadItem: BadItemPolicy;
 
   template: { file?: string; inline?: string; system?: string; imageField?: string };

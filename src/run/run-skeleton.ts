@@ -142,5 +142,10 @@ async function scanInput(
     throw formatProblems(config.input.path, result.problems, result.problemCount);
   }
   emit({ type: 'phase-finished', phase: 'scanning', text: `scanned ${result.total} items, ${result.pending} to do` });
+  if (result.total === 0) {
+    // Nothing is wrong enough to fail (an empty export is normal in cron), but a silent success hides a wrong path.
+    const scope = config.shard ? ` in shard ${config.shard.index + 1}/${config.shard.count}` : '';
+    emit({ type: 'warning', message: `${config.input.path} has no items${scope}: nothing to do` });
+  }
   return result;
 }
