@@ -171,7 +171,8 @@ class LimitedScheduler implements Scheduler {
         type: 'rate-limited',
         pauseMs: decision.pauseMs,
         ...(status === undefined ? {} : { status }),
-        reason: `${status ?? 'rate limit'} from the provider: ${pause}${rate}`,
+        // The UI names the cause from `status` (rate limit or overload); the reason says what happens now.
+        reason: `${pause}${rate}`,
       });
     }
   }
