@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
 import { readInput } from '../input/open-input.js';
-import { wireOf } from '../providers/create-provider.js';
-import { buildOpenAiBody } from '../providers/openai-wire.js';
+import { requestTarget } from '../providers/create-provider.js';
+import { openaiWire } from '../providers/openai-wire.js';
+import type { ChatRequest } from '../providers/types.js';
 import { describeMissingVariable } from '../template/describe-missing-variable.js';
 import type { PromptTemplate } from '../template/types.js';
 import { TemplateVariableError } from '../template/types.js';
@@ -49,11 +50,11 @@ export async function previewRequests(resolved: RunConfig, template: PromptTempl
   return requests;
 }
 
-function wireRequest(config: RunConfig, request: Parameters<typeof buildOpenAiBody>[0]): Omit<PreviewRequest, 'id' | 'line'> {
+function wireRequest(config: RunConfig, request: ChatRequest): Omit<PreviewRequest, 'id' | 'line'> {
   if (config.provider === 'mock') {
     // The mock answers in-process; it is handed the same request an OpenAI endpoint would get.
-    return { method: 'POST', url: 'mock:// (in-process, nothing leaves this machine)', headers: {}, body: buildOpenAiBody(request) };
+    return { method: 'POST', url: 'mock:// (in-process, nothing leaves this machine)', headers: {}, body: openaiWire.buildBody(request) };
   }
-  const wire = wireOf(config.provider);
-  return { method: 'POST', url: `${config.baseUrl}${wire.path}`, headers: wire.headers(REDACTED_KEY), body: wire.buildBody(request) };
+  const { wire, url, headers } = requestTarget({ ...config, provider: config.provider }, REDACTED_KEY);
+  return { method: 'POST', url, headers, body: wire.buildBody(request) };
 }

@@ -35,11 +35,12 @@ const formatters: LineFormatters = {
     palette.error(`item ${clean(event.id)} failed (${describeClass(event.errorClass, event.status)})`) +
     `${event.attempts > 1 ? ` after ${event.attempts} attempts` : ''}: ${clean(event.message)}`,
   'retry-scheduled': () => null,
-  // A 529 is the provider overloaded for everyone, not this account's rate limit: say which it is.
+  // A 529 is the provider overloaded for everyone, not this account's rate limit: its reason says so itself.
   'rate-limited': (event, { palette }) =>
     palette.warn(
-      `${event.status === OVERLOADED_STATUS ? 'provider overloaded' : 'rate limited'}` +
-        `${event.status === undefined ? '' : ` (${event.status})`}: ${clean(event.reason)}`,
+      event.status === OVERLOADED_STATUS
+        ? clean(event.reason)
+        : `rate limited${event.status === undefined ? '' : ` (${event.status})`}: ${clean(event.reason)}`,
     ),
   'rate-limits-learned': (event, { palette }) => palette.dim(formatLearnedLimits(event)),
   'budget-warning': (event, { palette }) =>

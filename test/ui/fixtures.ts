@@ -75,6 +75,7 @@ export function makeTotals(overrides: Partial<RunTotals> = {}): RunTotals {
     failedByClass: { bad_request: 2 },
     alreadyDone: 0,
     inFlight: 16,
+    slowRequests: 0,
     cacheHits: 10,
     dedupHits: 0,
     retries: 3,
