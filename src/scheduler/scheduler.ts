@@ -207,7 +207,9 @@ class LimitedScheduler implements Scheduler {
         type: 'rate-limited',
         pauseMs: decision.pauseMs,
         status: notice.status,
-        reason: `${notice.status} from the provider (${verdict.reason}): ${pause}${rate}`,
+        // The evidence, then what happens now; the UI adds "rate limited (429)" except for an overload, which
+        // the evidence already names (a 529 is not a rate limit).
+        reason: `${verdict.reason}: ${pause}${rate}`,
       });
     }
   }

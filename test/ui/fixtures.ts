@@ -143,7 +143,7 @@ export function makeFullRun(): RunEvent[] {
     { type: 'progress', totals: makeTotals({ succeeded: 100, failed: 0, elapsedMs: 5_000 }) },
     { type: 'item-succeeded', id: 'a1', cached: false, costUsd: 0.0001, latencyMs: 300, attempts: 1 },
     { type: 'retry-scheduled', id: 'a2', attempt: 1, delayMs: 500, errorClass: 'rate_limit', status: 429 },
-    { type: 'rate-limited', pauseMs: 12_000, status: 429, reason: 'rate limited' },
+    { type: 'rate-limited', pauseMs: 12_000, status: 429, reason: 'pausing all requests for 12 s' },
     { type: 'rate-limits-learned', rpm: 500, tpm: 200_000, source: 'x-ratelimit headers' },
     { type: 'item-failed', id: 'a3', errorClass: 'bad_request', status: 400, message: 'bad\r\nthing', attempts: 1 },
     { type: 'budget-warning', fraction: 0.5, spentUsd: 2.5, budgetUsd: 5 },
