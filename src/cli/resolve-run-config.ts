@@ -74,7 +74,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
 
   const params: RequestParams = withoutUndefined({
     model: provider.model,
-    maxTokens: flags.maxTokens ?? defaults.maxTokens ?? budgetCap(flags, provider),
+    maxTokens: flags.maxTokens ?? defaults.maxTokens,
     temperature: flags.temperature ?? defaults.temperature,
     extra: { ...defaults.params, ...flags.param },
     schema: outputSchema,
@@ -104,6 +104,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     timeoutMs: Math.round(flags.timeout * 1000),
     maxWaitMs: Math.round(flags.maxWait * 1000),
     budgetUsd: flags.budget,
+    budgetMaxTokens: params.maxTokens === undefined ? budgetCap(flags, provider) : undefined,
     budgetKey: flags.budgetKey,
     redisUrl: resolveRedisUrl(flags, environment.env),
     prices: { input: flags.priceInput, output: flags.priceOutput, cachedInput: flags.priceCachedInput, file: flags.priceFile },

@@ -8,6 +8,7 @@ import type { ChatRequest, Completion, Provider } from '../providers/types.js';
 import type { FailureOutcome } from '../retry/types.js';
 import type { ChatMessage } from '../template/types.js';
 import type { EventSink } from './events.js';
+import { withOutputCap } from './output-cap.js';
 import type { RunControl } from './run-control.js';
 import type { RunStats } from './run-stats.js';
 
@@ -23,6 +24,8 @@ export interface ItemPorts {
   };
   cache: Pick<ResponseCache, 'get' | 'put'> | null;
   cacheKey(request: ChatRequest): string;
+  /** The record's short request hash; given the request's `cacheKey` so a run with the cache on reuses it. */
+  requestHash(request: ChatRequest, cacheKey: string): string;
   budget: Pick<BudgetPort, 'tryReserve' | 'settle' | 'release'> | null;
   /** USD for a usage; null when the price is unknown. */
   costOf(completion: Completion): number | null;
@@ -49,6 +52,8 @@ export interface ItemSettings {
   maxInvalidOutputRetries: number;
   /** Output tokens reserved per request when --max-tokens is unset. */
   defaultMaxOutputTokens: number;
+  /** max_tokens sent when the request sets none (`--budget`'s hard bound); not part of the request's identity. */
+  outputCap?: number;
 }
 
 /** How one distinct request ended. */
@@ -87,18 +92,19 @@ export class ItemProcessor {
     }
     const request: ChatRequest = { ...this.settings.request, messages };
     const key = this.ports.cacheKey(request);
+    const asked = { id: item.id, requestHash: this.ports.requestHash(request, key) };
 
     const cached = this.ports.cache?.get(key);
     if (cached) {
-      this.#succeed(item.id, { kind: 'ok', completion: cached.completion, ...this.#tryParse(cached.completion), attempts: 0, latencyMs: 0, costUsd: 0 }, 'cache');
+      this.#succeed(asked, { kind: 'ok', completion: cached.completion, ...this.#tryParse(cached.completion), attempts: 0, latencyMs: 0, costUsd: 0 }, 'cache');
       return;
     }
 
     const leader = this.#inFlightByKey.get(key);
     if (leader) {
       const answer = await leader;
-      if (answer.kind === 'ok') this.#succeed(item.id, { ...answer, attempts: 0, latencyMs: 0, costUsd: 0 }, 'dedup');
-      else if (answer.kind === 'failed') this.#deadLetter(item.id, answer.info, 0);
+      if (answer.kind === 'ok') this.#succeed(asked, { ...answer, attempts: 0, latencyMs: 0, costUsd: 0 }, 'dedup');
+      else if (answer.kind === 'failed') this.#deadLetter(item.id, answer.info, 0, asked.requestHash);
       return;
     }
 
@@ -108,9 +114,9 @@ export class ItemProcessor {
       const answer = await pending;
       if (answer.kind === 'ok') {
         this.ports.cache?.put(key, { completion: answer.completion, storedAt: this.ports.now() });
-        this.#succeed(item.id, answer, 'api');
+        this.#succeed(asked, answer, 'api');
       } else if (answer.kind === 'failed') {
-        this.#deadLetter(item.id, answer.info, answer.attempts);
+        this.#deadLetter(item.id, answer.info, answer.attempts, asked.requestHash);
       }
     } finally {
       this.#inFlightByKey.delete(key);
@@ -147,7 +153,8 @@ export class ItemProcessor {
 
       let paid: { completion: Completion; costUsd: number | null } | undefined;
       try {
-        const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(request, inputTokens, maxOutput, held));
+        const sent = withOutputCap(request, this.settings.outputCap);
+        const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(sent, inputTokens, maxOutput, held));
         paid = { completion, costUsd: this.#settle(reservation(), completion) };
         this.#observe(completion, tokens);
         const { parsed } = parse(completion);
@@ -254,11 +261,13 @@ export class ItemProcessor {
     }
   }
 
-  #succeed(id: string, answer: Extract<RequestAnswer, { kind: 'ok' }>, source: 'api' | 'cache' | 'dedup'): void {
+  #succeed(asked: { id: string; requestHash: string }, answer: Extract<RequestAnswer, { kind: 'ok' }>, source: 'api' | 'cache' | 'dedup'): void {
     const { completion } = answer;
+    const { id } = asked;
     const usage = completion.usage;
     const record = toResultRecord({
       id,
+      requestHash: asked.requestHash,
       output: completion.text,
       parsed: answer.parsed,
       model: completion.model,
@@ -276,8 +285,8 @@ export class ItemProcessor {
     this.emit({ type: 'item-succeeded', id, cached: record.cached, costUsd: record.cost_usd, latencyMs: record.latency_ms, attempts: answer.attempts });
   }
 
-  #deadLetter(id: string, info: FailureInfo, attempts: number): void {
-    this.ports.writeFailure({ id, error: info, attempts, ts: new Date(this.ports.now()).toISOString() });
+  #deadLetter(id: string, info: FailureInfo, attempts: number, requestHash?: string): void {
+    this.ports.writeFailure({ id, ...(requestHash === undefined ? {} : { request_hash: requestHash }), error: info, attempts, ts: new Date(this.ports.now()).toISOString() });
     this.stats.recordFailure(info.class);
     this.emit({ type: 'item-failed', id, errorClass: info.class, status: info.status, message: info.message, attempts });
   }

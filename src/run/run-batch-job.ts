@@ -10,6 +10,7 @@ import { BudgetLedger } from '../cost/budget-ledger.js';
 import type { ModelPrice } from '../cost/prices.js';
 import type { BatchRecord } from '../journal/state-file.js';
 import { formatProblems, prescan } from '../input/prescan.js';
+import { checkScan } from './scan-checks.js';
 import { createBatchClient } from '../providers/batch/create-batch-client.js';
 import type { RetryPolicy } from '../providers/batch/retry-call.js';
 import type { BatchClient, BatchLimits } from '../providers/batch/types.js';
@@ -20,7 +21,7 @@ import { submitPending } from './batch-pass.js';
 import { DEFAULT_POLL_INTERVAL, pollUntilDone, type PollInterval } from './batch-poll.js';
 import { isBatchPending, TrackedBatch } from './batch-tracked.js';
 import type { EventSink, RunSummary } from './events.js';
-import { openRunOutput } from './run-output.js';
+import { openRunOutput, type RunOutput } from './run-output.js';
 import type { RunConfig } from './run-config.js';
 import type { RunDeps } from './run-job.js';
 import { RunStats } from './run-stats.js';
@@ -50,7 +51,7 @@ export async function runBatchJob(config: RunConfig, template: PromptTemplate, d
   const price = await resolveRunPrice(config, emit);
   const output = await openRunOutput(config, template, { emit, stdout: deps.stdout, now });
   try {
-    const scan = await scanInput(config, template, output.isDone, emit, deps.stdin);
+    const scan = await scanInput(config, template, output, emit, deps.stdin);
     await output.begin();
 
     const stats = new RunStats({
@@ -178,17 +179,19 @@ function createLedger(config: RunConfig, price: ModelPrice | null, emit: EventSi
 async function scanInput(
   config: RunConfig,
   template: PromptTemplate,
-  isDone: (id: string) => boolean,
+  output: Pick<RunOutput, 'isDone' | 'isChanged'>,
   emit: EventSink,
   stdin: Readable | undefined,
 ): Promise<{ total: number; pending: number } | null> {
   if (config.input.path === '-') return null;
   emit({ type: 'phase-started', phase: 'scanning', text: `scanning ${config.input.path}` });
-  const result = await prescan({ source: config.input, template, stdin, shard: config.shard, limit: config.limit, isDone });
+  const { isDone, isChanged } = output;
+  const result = await prescan({ source: config.input, template, stdin, shard: config.shard, limit: config.limit, isDone, isChanged });
   if (result.problemCount > 0 && config.onBadItem === 'fail') {
     emit({ type: 'phase-finished', phase: 'scanning', text: `${result.problemCount} bad items` });
     throw formatProblems(config.input.path, result.problems, result.problemCount);
   }
   emit({ type: 'phase-finished', phase: 'scanning', text: `scanned ${result.total} items, ${result.pending} to do` });
+  checkScan(config.input.path, result, emit);
   return result;
 }

@@ -44,6 +44,11 @@ export interface RunConfig {
   maxWaitMs: number;
 
   budgetUsd?: number;
+  /**
+   * max_tokens sent because `--budget` needs a hard bound and the user set none (see `withOutputCap`).
+   * Not in `params`: it is not part of what was asked.
+   */
+  budgetMaxTokens?: number;
   /** `--budget-key`: share the budget, through `redisUrl`, with every process giving the same name. */
   budgetKey?: string;
   /** `--redis` / `LLM_BATCH_REDIS_URL`: share rate limits (and a keyed budget) across processes (§13). */

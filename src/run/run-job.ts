@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { computeCacheKey } from '../cache/cache-key.js';
+import { computeRequestHash, requestHashOfKey } from '../journal/request-hash.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { BudgetLedger, worstCaseCost, type BudgetWarningFraction } from '../cost/budget-ledger.js';
 import type { BudgetPort } from '../cost/budget-port.js';
@@ -29,6 +30,7 @@ import type { RunControl } from './run-control.js';
 import { RunStats } from './run-stats.js';
 import { resolveRunPrice } from './resolve-run-price.js';
 import { openRunRedis, openRunSharedBudget } from './run-redis.js';
+import { checkScan } from './scan-checks.js';
 import { sleep } from './sleep.js';
 
 /** The world a run touches, injected so tests can replace any part. */
@@ -108,6 +110,7 @@ async function runRealtime(config: RunConfig, template: PromptTemplate, deps: Ru
         maxRetries: config.maxRetries,
         maxInvalidOutputRetries: config.maxInvalidOutputRetries,
         defaultMaxOutputTokens: estimateWorstCaseOutputTokens(config.params, config.provider),
+        outputCap: config.budgetMaxTokens,
       },
       control,
       stats,
@@ -182,18 +185,19 @@ async function createLedger(config: RunConfig, price: ModelPrice | null, emit: E
 async function scanInput(
   config: RunConfig,
   template: PromptTemplate,
-  output: Pick<RunOutput, 'isDone' | 'claimDone'>,
+  output: Pick<RunOutput, 'isDone' | 'claimDone' | 'isChanged'>,
   deps: RunDeps,
 ): Promise<Pick<PrescanResult, 'total' | 'pending' | 'duplicates' | 'doneLines'> | null> {
   if (config.input.path === '-') return null;
   deps.emit({ type: 'phase-started', phase: 'scanning', text: `scanning ${config.input.path}` });
-  const { isDone, claimDone } = output;
-  const result = await prescan({ source: config.input, template, shard: config.shard, limit: config.limit, isDone, claimDone });
+  const { isDone, claimDone, isChanged } = output;
+  const result = await prescan({ source: config.input, template, shard: config.shard, limit: config.limit, isDone, claimDone, isChanged });
   if (result.problemCount > 0 && config.onBadItem === 'fail') {
     deps.emit({ type: 'phase-finished', phase: 'scanning', text: `${result.problemCount} bad items` });
     throw formatProblems(config.input.path, result.problems, result.problemCount);
   }
   deps.emit({ type: 'phase-finished', phase: 'scanning', text: `scanned ${result.total} items, ${result.pending} to do` });
+  checkScan(config.input.path, result, deps.emit);
   return result;
 }
 
@@ -287,6 +291,9 @@ function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortPart
     scheduler,
     cache,
     cacheKey: cache ? (request) => computeCacheKey({ provider: config.provider, baseUrl: config.baseUrl, request }) : inRunKey,
+    requestHash: cache
+      ? (_request, key) => requestHashOfKey(key)
+      : (request) => computeRequestHash({ provider: config.provider, baseUrl: config.baseUrl, request }),
     budget: ledger,
     costOf: (completion) => (price ? costOfUsage(completion.usage, price, config.mode) : null),
     worstCaseCost: (inputTokens, maxOutputTokens) =>

@@ -11,7 +11,9 @@ import type { FailureRecord, ResultRecord } from '../journal/records.js';
 import { createSkipPredicate, loadRunResumeState } from '../journal/resume-set.js';
 import { emptyStateTotals, readState, writeStateAtomic, type BatchRecord, type RunState, type StateTotals } from '../journal/state-file.js';
 import { repairTornTail } from '../journal/torn-tail.js';
-import type { PromptTemplate } from '../template/types.js';
+import { computeRequestHash, tagOfRequestHash } from '../journal/request-hash.js';
+import type { Item } from '../input/types.js';
+import type { ChatMessage, PromptTemplate } from '../template/types.js';
 import type { EventSink, RunTotals } from './events.js';
 import type { RunConfig } from './run-config.js';
 
@@ -25,6 +27,11 @@ export interface RunOutput {
    * which only `isDone` knows). Lets the pre-scan mark a done id seen in the same lookup that finds it done.
    */
   claimDone?(id: string, line: number): number | null | undefined;
+  /**
+   * Resuming: whether a done item's request (its rendered `messages`) hashes differently from its recorded
+   * answer's. A changed item is no longer done: the run redoes it (SPEC §7).
+   */
+  isChanged?(item: Item, messages: ChatMessage[]): boolean;
   /** Ids this output already holds as done. */
   doneCount: number;
   /** Provider batches recorded by earlier runs (batch mode re-attaches to them). */
@@ -77,7 +84,18 @@ export async function openRunOutput(
   if (resume) {
     io.emit({ type: 'phase-finished', phase: 'resuming', text: `${resume.done.size} items already done, ${resume.failedLatest.size} failed earlier` });
   }
-  const isDone = resume ? createSkipPredicate(resume, config.skipFailed) : () => false;
+  const skip = resume ? createSkipPredicate(resume, config.skipFailed) : () => false;
+  // Ids whose recorded answer was asked for other content; few, so a Set (empty in the usual case).
+  const changedIds = new Set<string>();
+  const isDone = (id: string) => skip(id) && (changedIds.size === 0 || !changedIds.has(id));
+  const isChanged = (item: Item, messages: ChatMessage[]): boolean => {
+    const tag = resume?.done.tagOf(item.id) ?? 0;
+    if (tag === 0) return false; // recorded before request hashes existed: nothing to compare
+    const hash = computeRequestHash({ provider: config.provider, baseUrl: config.baseUrl, request: { messages, params: config.params } });
+    if (tagOfRequestHash(hash) === tag) return false;
+    changedIds.add(item.id);
+    return true;
+  };
 
   let lock: OutputLock | undefined;
   let results: JournalWriter | undefined;
@@ -90,7 +108,7 @@ export async function openRunOutput(
   return {
     paths,
     isDone,
-    ...(resume ? { claimDone: (id: string, line: number) => resume.done.claim(id, line) } : {}),
+    ...(resume ? { claimDone: (id: string, line: number) => resume.done.claim(id, line), isChanged } : {}),
     doneCount: resume?.done.size ?? 0,
     batches,
     async begin() {
