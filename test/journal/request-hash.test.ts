@@ -5,7 +5,7 @@ import { computeRequestHash, tagOfHexBytes, tagOfRequestHash } from '../../src/j
 import { toResultRecord } from '../../src/journal/result-record.js';
 import { computeCacheKey } from '../../src/cache/cache-key.js';
 
-const request = { messages: [{ role: 'user' as const, content: 'hello' }], params: { model: 'gpt-4o-mini', extra: {} } };
+const request = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hello' }] }], params: { model: 'gpt-4o-mini', extra: {} } };
 const usage = { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
 
 describe('request hash', () => {
@@ -16,7 +16,7 @@ describe('request hash', () => {
 
   it('changes with the content asked', () => {
     const base = { provider: 'openai' as const, baseUrl: 'x' };
-    const edited = { ...request, messages: [{ role: 'user' as const, content: 'hello!' }] };
+    const edited = { ...request, messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hello!' }] }] };
     expect(computeRequestHash({ ...base, request })).not.toBe(computeRequestHash({ ...base, request: edited }));
   });
 
