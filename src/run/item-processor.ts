@@ -8,6 +8,8 @@ import type { ChatRequest, Completion, Provider } from '../providers/types.js';
 import type { FailureOutcome } from '../retry/types.js';
 import type { ChatMessage } from '../template/types.js';
 import type { EventSink } from './events.js';
+import { formatUsd } from '../cost/money.js';
+import { BudgetPacer } from './budget-pacer.js';
 import { withOutputCap } from './output-cap.js';
 import type { RunControl } from './run-control.js';
 import type { RunStats } from './run-stats.js';
@@ -26,7 +28,7 @@ export interface ItemPorts {
   cacheKey(request: ChatRequest): string;
   /** The record's short request hash; given the request's `cacheKey` so a run with the cache on reuses it. */
   requestHash(request: ChatRequest, cacheKey: string): string;
-  budget: Pick<BudgetPort, 'tryReserve' | 'settle' | 'release'> | null;
+  budget: Pick<BudgetPort, 'tryReserve' | 'settle' | 'release' | 'reservedUsd' | 'spentUsd' | 'budgetUsd'> | null;
   /** USD for a usage; null when the price is unknown. */
   costOf(completion: Completion): number | null;
   /** Worst-case USD of a request before it is sent (budget reservation). */
@@ -72,6 +74,7 @@ class NotSent extends Error {}
  */
 export class ItemProcessor {
   readonly #inFlightByKey = new Map<string, Promise<RequestAnswer>>();
+  readonly #pacer: BudgetPacer | null;
 
   constructor(
     private readonly ports: ItemPorts,
@@ -79,7 +82,9 @@ export class ItemProcessor {
     private readonly control: RunControl,
     private readonly stats: RunStats,
     private readonly emit: EventSink,
-  ) {}
+  ) {
+    this.#pacer = ports.budget ? new BudgetPacer(ports.budget, (ms) => ports.sleep(ms, control.abandonSignal).catch(() => undefined)) : null;
+  }
 
   /** Process one item; resolves when its record is written, or when the run stopped before it could be. */
   async process(item: Item): Promise<void> {
@@ -162,7 +167,7 @@ export class ItemProcessor {
       } catch (error) {
         if (isNotSent(error) || this.control.abandonSignal.aborted || isAbort(error)) {
           const unsent = reservation();
-          if (unsent) this.ports.budget?.release(unsent);
+          if (unsent) this.#pacer?.release(unsent);
           return { kind: 'stopped' };
         }
         const outcome = this.ports.classify(error);
@@ -201,9 +206,11 @@ export class ItemProcessor {
     held: { reservation: Reservation | null },
   ): Promise<{ completion: Completion; latencyMs: number }> {
     if (this.control.stopping) throw new NotSent();
-    const reservation = await this.#reserve(inputTokens, maxOutput);
-    if (reservation === false) throw new NotSent();
-    held.reservation = reservation;
+    const reserved = await this.#reserve(inputTokens, maxOutput);
+    if (reserved === false) throw new NotSent();
+    held.reservation = reserved.reservation;
+    // The budget's last requests may go out with a smaller max_tokens that fits what is left.
+    if (reserved.maxOutput < maxOutput) request = { ...request, params: { ...request.params, maxTokens: reserved.maxOutput } };
     // A shared (Redis) reservation takes a round trip; the run may have stopped meanwhile.
     if (this.control.stopping) throw new NotSent();
     this.stats.requestsSent += 1;
@@ -222,18 +229,31 @@ export class ItemProcessor {
    * A reservation, null when there is no budget, or false when the budget is spent (the run stops).
    * Async because a budget shared through Redis reserves with a round trip; the local ledger answers at once.
    */
-  async #reserve(inputTokens: number, maxOutput: number): Promise<Reservation | null | false> {
-    const budget = this.ports.budget;
-    if (!budget) return null;
-    const reservation = await budget.tryReserve(this.ports.worstCaseCost(inputTokens, maxOutput));
-    if (reservation) return reservation;
-    this.control.stop('budget');
-    return false;
+  async #reserve(inputTokens: number, maxOutput: number): Promise<{ reservation: Reservation | null; maxOutput: number } | false> {
+    const pacer = this.#pacer;
+    if (!pacer) return { reservation: null, maxOutput };
+    const worstCaseUsd = this.ports.worstCaseCost(inputTokens, maxOutput);
+    const outcome = await pacer.reserve((m) => this.ports.worstCaseCost(inputTokens, m), maxOutput, () => this.control.stopping);
+    if (outcome === 'stopped') return false;
+    if (outcome === 'reached') {
+      this.control.stop('budget');
+      return false;
+    }
+    const advice = pacer.advice(worstCaseUsd, maxOutput);
+    if (advice) {
+      this.emit({
+        type: 'warning',
+        message:
+          `each request holds ${formatUsd(worstCaseUsd)} of the budget (${maxOutput} output tokens) while answers cost ${formatUsd(advice.averageUsd)} on average: ` +
+          `--max-tokens ${advice.suggestedMaxTokens} (twice the longest answer so far) would let more requests run within the same budget`,
+      });
+    }
+    return { reservation: outcome.reservation, maxOutput: outcome.maxOutputTokens };
   }
 
   #settle(reservation: Reservation | null, completion: Completion): number | null {
     const costUsd = this.ports.costOf(completion);
-    if (reservation) this.ports.budget?.settle(reservation, costUsd ?? reservation.usd);
+    if (reservation) this.#pacer?.settle(reservation, costUsd ?? reservation.usd, completion.usage.outputTokens);
     return costUsd;
   }
 
@@ -245,7 +265,7 @@ export class ItemProcessor {
       this.stats.addUsage(paid.usage, costUsd);
       return;
     }
-    if (reservation) this.ports.budget?.release(reservation);
+    if (reservation) this.#pacer?.release(reservation);
   }
 
   #observe(completion: Completion, estimatedTokens: number): void {
@@ -305,3 +325,4 @@ function paidCompletion(error: unknown): Completion | undefined {
   const completion = (error as { completion?: Completion } | null)?.completion;
   return completion && typeof completion === 'object' ? completion : undefined;
 }
+
