@@ -11,6 +11,7 @@ import type { ModelPrice } from '../cost/prices.js';
 import type { BatchRecord } from '../journal/state-file.js';
 import { formatProblems, prescan } from '../input/prescan.js';
 import { checkScan } from './scan-checks.js';
+import { describeWriteError } from './describe-write-error.js';
 import { createBatchClient } from '../providers/batch/create-batch-client.js';
 import type { RetryPolicy } from '../providers/batch/retry-call.js';
 import type { BatchClient, BatchLimits } from '../providers/batch/types.js';
@@ -49,7 +50,12 @@ export async function runBatchJob(config: RunConfig, template: PromptTemplate, d
   const { emit, control } = deps;
 
   const price = await resolveRunPrice(config, emit);
-  const output = await openRunOutput(config, template, { emit, stdout: deps.stdout, now });
+  const output = await openRunOutput(config, template, {
+    emit,
+    stdout: deps.stdout,
+    now,
+    onWriteError: (error) => control.stop('output-error', describeWriteError(error)),
+  });
   try {
     const scan = await scanInput(config, template, output, emit, deps.stdin);
     await output.begin();

@@ -32,6 +32,7 @@ import { resolveRunPrice } from './resolve-run-price.js';
 import { openRunRedis, openRunSharedBudget } from './run-redis.js';
 import { checkScan } from './scan-checks.js';
 import { sleep } from './sleep.js';
+import { describeWriteError } from './describe-write-error.js';
 
 /** The world a run touches, injected so tests can replace any part. */
 export interface RunDeps {
@@ -42,6 +43,8 @@ export interface RunDeps {
   random?: () => number;
   stdin?: Readable;
   stdout?: Writable;
+  /** How journal lines reach the disk (tests inject disk faults). @default fs.writeSync */
+  writeText?: (fd: number, text: string) => number;
   /** How often a `progress` event is emitted. @default 250 */
   progressTickMs?: number;
 }
@@ -66,7 +69,13 @@ async function runRealtime(config: RunConfig, template: PromptTemplate, deps: Ru
   const { emit, control } = deps;
 
   const price = await resolveRunPrice(config, emit);
-  const output = await openRunOutput(config, template, { emit, stdout: deps.stdout, now });
+  const output = await openRunOutput(config, template, {
+    emit,
+    stdout: deps.stdout,
+    now,
+    onWriteError: (error) => control.stop('output-error', describeWriteError(error)),
+    writeText: deps.writeText,
+  });
   try {
     const scan = await scanInput(config, template, output, deps);
     await output.begin();
@@ -149,6 +158,11 @@ async function runRealtime(config: RunConfig, template: PromptTemplate, deps: Ru
     }
 
     const totals = snapshot();
+    if (control.internalError !== undefined) {
+      // A bug: keep what is known in the state file, then let the CLI report it (exit 70).
+      await output.finish(totals).catch(() => undefined);
+      throw control.internalError;
+    }
     const stop = control.stopReason ?? 'completed';
     const summary: RunSummary = {
       ...totals,
@@ -241,7 +255,10 @@ async function dispatchAll(
       gate.leave();
       break;
     }
-    processor.process(item).finally(() => gate.leave());
+    processor
+      .process(item)
+      .catch((error: unknown) => control.fail(error))
+      .finally(() => gate.leave());
   }
   processor.flush?.();
   await gate.idle();

@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { diffFingerprint, fingerprintInput, sha256Hex, type RunFingerprint } from '../journal/fingerprint.js';
-import { JournalWriter } from '../journal/journal-writer.js';
+import { JournalWriter, type JournalWriterOptions } from '../journal/journal-writer.js';
+import { asOutputWriteError, type OutputWriteError } from '../journal/output-write-error.js';
 import { acquireOutputLock, type OutputLock } from '../journal/output-lock.js';
 import { outputPathsFor, type OutputPaths } from '../journal/output-paths.js';
 import type { FailureRecord, ResultRecord } from '../journal/records.js';
@@ -57,7 +58,15 @@ const STDOUT = '-';
 export async function openRunOutput(
   config: RunConfig,
   template: PromptTemplate,
-  io: { emit: EventSink; stdout?: Writable; now: () => number },
+  io: {
+    emit: EventSink;
+    stdout?: Writable;
+    now: () => number;
+    /** An output file refused a write (disk full, read-only, I/O error): nothing more is written; stop the run. */
+    onWriteError?: (error: OutputWriteError) => void;
+    /** How journal lines reach the disk. @default fs.writeSync */
+    writeText?: JournalWriterOptions['writeText'];
+  },
 ): Promise<RunOutput> {
   if (config.output === STDOUT) return openStdoutOutput(io.emit);
   const paths = outputPathsFor(config.output);
@@ -102,8 +111,31 @@ export async function openRunOutput(
   let failures: JournalWriter | undefined;
   const batches = [...(previous?.batches ?? [])];
   const baseTotals: StateTotals = previous?.totals ?? emptyStateTotals();
-  const writeState = (totals: StateTotals) =>
-    writeStateAtomic(paths.state, { version: 1, fingerprint, batches, totals, updatedAt: new Date(io.now()).toISOString() } satisfies RunState);
+  const writeState = async (totals: StateTotals) => {
+    try {
+      await writeStateAtomic(paths.state, { version: 1, fingerprint, batches, totals, updatedAt: new Date(io.now()).toISOString() } satisfies RunState);
+    } catch (error) {
+      throw asOutputWriteError(error, paths.state) ?? error;
+    }
+  };
+  // After the first refused write nothing more is appended anywhere: a torn last line is all a full disk
+  // can leave, which the resume repairs, so no record is ever lost in the middle or doubled.
+  let writeError: OutputWriteError | undefined;
+  const refuse = (error: unknown, file: string): void => {
+    const fault = asOutputWriteError(error, file);
+    if (fault === undefined) throw error;
+    if (writeError !== undefined) return;
+    writeError = fault;
+    io.onWriteError?.(fault);
+  };
+  const append = (writer: () => JournalWriter | undefined, file: string) => (record: object) => {
+    if (writeError !== undefined) return;
+    try {
+      writer()?.append(record);
+    } catch (error) {
+      refuse(error, file);
+    }
+  };
 
   return {
     paths,
@@ -120,12 +152,12 @@ export async function openRunOutput(
         await repairTornTail(paths.results);
         await repairTornTail(paths.failed);
       }
-      results = JournalWriter.open(paths.results);
-      failures = JournalWriter.open(paths.failed);
+      results = openJournal(paths.results, io.writeText);
+      failures = openJournal(paths.failed, io.writeText);
       await writeState(baseTotals);
     },
-    writeResult: (record) => results?.append(record),
-    writeFailure: (record) => failures?.append(record),
+    writeResult: append(() => results, paths.results),
+    writeFailure: append(() => failures, paths.failed),
     async saveBatch(batch) {
       const index = batches.findIndex((known) => known.id === batch.id);
       if (index >= 0) batches[index] = batch;
@@ -133,11 +165,21 @@ export async function openRunOutput(
       await writeState(baseTotals);
     },
     async finish(totals) {
-      await writeState(addTotals(baseTotals, totals));
+      try {
+        await writeState(addTotals(baseTotals, totals));
+      } catch (error) {
+        // The state file is written where possible; a full disk is already being reported.
+        refuse(error, paths.state);
+      }
     },
     async close() {
-      results?.close();
-      failures?.close();
+      for (const writer of [results, failures]) {
+        try {
+          writer?.close();
+        } catch (error) {
+          if (writer !== undefined) refuse(error, writer.path);
+        }
+      }
       results = failures = undefined;
       await lock?.release();
       lock = undefined;
@@ -163,6 +205,14 @@ function openStdoutOutput(emit: EventSink): RunOutput {
       writer.flush();
     },
   };
+}
+
+function openJournal(file: string, writeText: JournalWriterOptions['writeText']): JournalWriter {
+  try {
+    return JournalWriter.open(file, { writeText });
+  } catch (error) {
+    throw asOutputWriteError(error, file) ?? error;
+  }
 }
 
 /** Like `mkdir -p`: a results path in a new folder is what users expect to work. */
