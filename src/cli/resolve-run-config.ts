@@ -65,7 +65,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     throw new UsageError('no model: pass -m <model> (e.g. gpt-4o-mini, claude-haiku-4-5, or mock to try it offline)');
   }
   const provider = resolveProviderSettings(
-    { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv },
+    { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, keyOptional: flags.dryRun === true },
     environment.env,
   );
   const schema = flags.schema !== undefined ? await readSchemaFile(flags.schema) : defaults.schema;

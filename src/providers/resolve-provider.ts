@@ -17,6 +17,8 @@ export interface ProviderFlags {
   baseUrl?: string;
   /** `--api-key-env`: the variable holding the key. @default the provider's (`OPENAI_API_KEY`, …) */
   apiKeyEnv?: string;
+  /** Nothing will be sent (`estimate`, `--dry-run`): a missing key is fine. @default false */
+  keyOptional?: boolean;
 }
 
 export interface ProviderSettings {
@@ -44,6 +46,7 @@ export function resolveProviderSettings(
   const apiKeyEnv = flags.apiKeyEnv ?? info.apiKeyEnv;
   if (apiKeyEnv === undefined) throw new Error(`provider table lacks an API key variable for ${provider}`);
   const apiKey = nonEmpty(env[apiKeyEnv]);
+  if (apiKey === undefined && flags.keyOptional === true) return { provider, model, baseUrl, apiKeyEnv };
   if (apiKey === undefined) {
     throw new UsageError(`Missing API key for ${provider}: set the ${apiKeyEnv} environment variable`, [
       flags.apiKeyEnv === undefined

@@ -67,3 +67,15 @@ describe('--budget is a hard bound and gets used (realtime)', () => {
     expect(new Set(readResults(out).map((r) => r.id)).size).toBe(300);
   });
 });
+
+describe('estimate', () => {
+  it('works with no API key set (it sends nothing), while run still asks for one', async () => {
+    const { input } = setUp(5);
+    const result = await runCli(['estimate', input, '-t', TEMPLATE, '-m', 'gpt-4o'], { env: { OPENAI_API_KEY: '' } });
+    expect(result.code).toBe(0);
+    expect(result.stderr + result.stdout).toContain('worst case');
+    const run = await runCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o', '-o', join(temp.dir, 'o.jsonl')], { env: { OPENAI_API_KEY: '' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Missing API key for openai');
+  });
+});
