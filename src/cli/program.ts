@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import type { ExitCode } from '../errors.js';
 import type { ExportFlags } from './export-command.js';
+import { integerFrom } from './parse-values.js';
 import { addRunOptions, type RunFlags } from './run-options.js';
 import type { StatusFlags } from './status-command.js';
 
@@ -61,6 +62,28 @@ Examples:
     .action(async (input: string, flags: RunFlags) => {
       const { runCommand } = await import('./run-command.js');
       setExitCode(await runCommand(input, flags, { dryRun: true }));
+    });
+
+  addRunOptions(
+    program
+      .command('preview')
+      .description('the exact request bodies of the first items, as run would send them (key redacted); sends nothing')
+      .argument('<input>', '.jsonl/.ndjson/.csv/.tsv file'),
+  )
+    .option('--show <n>', 'how many items to show', integerFrom(0), 3)
+    .addHelpText('after', `
+Examples:
+  # laptop: see what the first three items will cost you, before paying
+  $ llm-batch preview items.jsonl -t classify.prompt -m gpt-4o-mini
+
+  # cron: check the Anthropic body (system prompt, max_tokens) of one item of tonight's shard
+  $ llm-batch preview /data/tickets.csv -t triage.prompt -m claude-haiku-4-5 --shard 2/4 --show 1
+
+  # CI: the body as JSON for a snapshot diff
+  $ llm-batch preview data.jsonl -p 'Summarize: {{text}}' -m gpt-4o-mini --show 1 | sed -n '/^{/,/^}/p'`)
+    .action(async (input: string, flags: import('./preview-command.js').PreviewFlags) => {
+      const { previewCommand } = await import('./preview-command.js');
+      setExitCode(await previewCommand(input, flags));
     });
 
   program

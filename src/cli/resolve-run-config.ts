@@ -5,20 +5,27 @@ import { UsageError } from '../errors.js';
 import { detectFormat, STDIN_PATH } from '../input/detect-format.js';
 import { parseShard } from '../input/shard.js';
 import { defaultOutputPath } from '../journal/output-paths.js';
+import { refuseUnsupportedAnthropicImages } from '../providers/image-types.js';
+import { mapRequestParams, type GivenParam } from '../providers/map-params.js';
+import { toOutputSchema } from '../providers/output-schema.js';
+import { toStrictSchema } from '../providers/strict-schema.js';
+import { PROVIDERS } from '../providers/registry.js';
 import { resolveProviderSettings, type ProviderSettings } from '../providers/resolve-provider.js';
 import type { OutputSchema, RequestParams } from '../providers/types.js';
 import { compileOutputSchema } from '../providers/validate-output.js';
 import { describeRedisUrl } from '../scheduler/redis-url.js';
 import type { RunConfig } from '../run/run-config.js';
 import { loadTemplate } from '../template/load-template.js';
-import type { PromptTemplate } from '../template/types.js';
-import { buildResumeCommand } from './resume-command.js';
+import type { PromptTemplate, TemplateDefaults } from '../template/types.js';
+import { resumeHint } from './resume-hint.js';
 import type { RunFlags } from './run-options.js';
 
 export interface ResolvedRun {
   config: RunConfig;
   template: PromptTemplate;
   provider: ProviderSettings;
+  /** Things the user should know before the run starts (a template setting the model does not take). */
+  warnings: string[];
 }
 
 export interface Environment {
@@ -26,6 +33,8 @@ export interface Environment {
   homedir: string;
   /** The user's arguments after `llm-batch` (for the resume command). */
   args: readonly string[];
+  /** False for commands that send nothing (`preview`): a missing key is then no error. @default true */
+  requireKey?: boolean;
 }
 
 /** Invalid-answer retries per item for structured output (on top of nothing: they share --max-retries). */
@@ -53,30 +62,39 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     throw new UsageError('reading items from stdin needs -o <file> (or -o - to stream results to stdout)');
   }
 
-  const template = await loadTemplate({
+  const loaded = await loadTemplate({
     file: flags.template,
     inline: flags.prompt,
     system: flags.system,
     imageField: flags.imageField,
   });
-  const defaults = template.defaults;
+  const defaults = loaded.defaults;
   const model = flags.model ?? defaults.model;
   if (model === undefined) {
     throw new UsageError('no model: pass -m <model> (e.g. gpt-4o-mini, claude-haiku-4-5, or mock to try it offline)');
   }
   const provider = resolveProviderSettings(
-    { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv, keyOptional: flags.dryRun === true },
+    { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv },
     environment.env,
+    // estimate / --dry-run send nothing: a missing key is fine there, as in `preview`.
+    { requireKey: flags.dryRun === true ? false : environment.requireKey },
   );
+  const template = provider.provider === 'anthropic' ? refuseUnsupportedAnthropicImages(loaded) : loaded;
   const schema = flags.schema !== undefined ? await readSchemaFile(flags.schema) : defaults.schema;
-  const outputSchema: OutputSchema | undefined = schema && { name: 'answer', schema };
-  if (outputSchema) compileOutputSchema(outputSchema.schema);
+  if (schema) compileOutputSchema(schema);
+  const outputSchema: OutputSchema | undefined = schema && toOutputSchema(schema);
 
+  const mapped = mapRequestParams({
+    provider: provider.provider,
+    model: provider.model,
+    officialEndpoint: provider.baseUrl === PROVIDERS[provider.provider].defaultBaseUrl,
+    params: givenParams(flags, defaults),
+  });
   const params: RequestParams = withoutUndefined({
     model: provider.model,
-    maxTokens: flags.maxTokens ?? defaults.maxTokens,
-    temperature: flags.temperature ?? defaults.temperature,
-    extra: { ...defaults.params, ...flags.param },
+    maxTokens: flags.maxTokens ?? mapped.maxTokens ?? defaults.maxTokens,
+    temperature: mapped.temperature,
+    extra: mapped.extra,
     schema: outputSchema,
     jsonOutput: outputSchema === undefined && defaults.jsonOutput === true ? true : undefined,
   });
@@ -111,9 +129,32 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     cacheDir: flags.cache === false ? undefined : (flags.cacheDir ?? defaultCacheDir(environment.env, environment.homedir)),
     maxInvalidOutputRetries: MAX_INVALID_OUTPUT_RETRIES,
     pack: flags.pack !== undefined && flags.pack > 1 ? flags.pack : undefined,
-    resumeCommand: buildResumeCommand(environment.args),
+    resumeCommand: resumeHint(environment.args),
   };
-  return { config, template, provider };
+  return { config, template, provider, warnings: [...mapped.warnings, ...schemaWarnings(provider, outputSchema)] };
+}
+
+/** OpenAI strict mode only for schemas its rules accept; one warning says why a schema is sent without it. */
+function schemaWarnings(provider: ProviderSettings, schema: OutputSchema | undefined): string[] {
+  if (provider.provider !== 'openai' || schema === undefined) return [];
+  const strict = toStrictSchema(schema.schema);
+  if (strict.ok) return [];
+  return [
+    `the schema is sent with strict: false because OpenAI's strict mode cannot express it (${strict.reason}); ` +
+      'answers are still checked against it, and a mismatch is retried as invalid_output',
+  ];
+}
+
+/** Every request parameter the user gave, template first so the command line overrides it. */
+function givenParams(flags: RunFlags, defaults: TemplateDefaults): GivenParam[] {
+  const file = flags.template ?? 'the template';
+  const fromTemplate = (name: string, value: unknown): GivenParam => ({ name, value, label: `config.${name} in ${file}`, fromTemplate: true });
+  const given: GivenParam[] = [];
+  if (defaults.temperature !== undefined) given.push(fromTemplate('temperature', defaults.temperature));
+  for (const [name, value] of Object.entries(defaults.params ?? {})) given.push(fromTemplate(name, value));
+  for (const [name, value] of Object.entries(flags.param ?? {})) given.push({ name, value, label: `--param ${name}`, fromTemplate: false });
+  if (flags.temperature !== undefined) given.push({ name: 'temperature', value: flags.temperature, label: '--temperature', fromTemplate: false });
+  return given;
 }
 
 /** `--redis`, else `LLM_BATCH_REDIS_URL`; checked here so a typo is exit 2 before anything happens. */

@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { exitCodeForRun, type ExitCode } from '../errors.js';
-import { createProvider } from '../providers/create-provider.js';
-import { runJob } from '../run/run-job.js';
+import { executeRun } from '../run/execute-run.js';
 import { RunControl } from '../run/run-control.js';
 import { createReporter, type Reporter } from '../ui/create-reporter.js';
 import { resolveRunConfig } from './resolve-run-config.js';
@@ -16,6 +15,7 @@ export async function runCommand(input: string, flags: RunFlags, options: { dryR
       homedir: homedir(),
       args: process.argv.slice(2),
     });
+    for (const message of resolved.warnings) reporter.handle({ type: 'warning', message });
     if (options.dryRun) {
       const { estimateCommand } = await import('./estimate-command.js');
       return await estimateCommand(resolved, reporter);
@@ -24,12 +24,7 @@ export async function runCommand(input: string, flags: RunFlags, options: { dryR
     const control = new RunControl();
     const detach = attachSignals(control, reporter);
     try {
-      const run = config.mode === 'batch' ? (await import('../run/run-batch-job.js')).runBatchJob : runJob;
-      const summary = await run(config, template, {
-        emit: (event) => reporter.handle(event),
-        control,
-        createProvider: () => createProvider(provider, { connections: config.concurrency, timeoutMs: config.timeoutMs }),
-      });
+      const summary = await executeRun(config, template, provider, { emit: (event) => reporter.handle(event), control });
       return exitCodeForRun(summary.stop, summary.failed);
     } finally {
       detach();

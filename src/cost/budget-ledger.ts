@@ -50,6 +50,15 @@ export function worstCaseCost(inputTokens: number, maxOutputTokens: number, pric
   return mode === 'batch' ? cost * price.batchDiscount : cost;
 }
 
+/**
+ * The warning fractions that `spentUsd` has reached, after the first `fired` of them (already told), in
+ * order: one settle can cross several. Shared by the local and the Redis-shared ledger.
+ */
+export function warningsReached(spentUsd: number, budgetUsd: number, fired: number): BudgetWarningFraction[] {
+  if (budgetUsd <= 0) return [];
+  return BUDGET_WARNING_FRACTIONS.slice(fired).filter((fraction) => spentUsd >= fraction * budgetUsd);
+}
+
 /** Reservations and spend against one budget. Single-threaded: every method is synchronous. */
 export class BudgetLedger {
   readonly budgetUsd: number;
@@ -122,10 +131,7 @@ export class BudgetLedger {
   }
 
   private fireWarnings(): void {
-    if (this.budgetUsd <= 0) return;
-    while (this.warningsFired < BUDGET_WARNING_FRACTIONS.length) {
-      const fraction = BUDGET_WARNING_FRACTIONS[this.warningsFired];
-      if (this.spent < fraction * this.budgetUsd) return;
+    for (const fraction of warningsReached(this.spent, this.budgetUsd, this.warningsFired)) {
       this.warningsFired += 1;
       this.onWarning?.(fraction, this.spent);
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { UsageError } from '../errors.js';
-import { BUDGET_WARNING_FRACTIONS, type BudgetLedgerOptions, type Reservation } from './budget-ledger.js';
+import { warningsReached, type BudgetLedgerOptions, type Reservation } from './budget-ledger.js';
 import type { BudgetPort } from './budget-port.js';
 import { bindSharedBudgetScripts, sharedBudgetKeys, type SharedBudgetScripts } from './shared-budget-scripts.js';
 
@@ -143,10 +143,7 @@ export class SharedBudgetLedger implements BudgetPort {
   }
 
   private fireWarnings(): void {
-    if (this.budget <= 0) return;
-    while (this.warningsFired < BUDGET_WARNING_FRACTIONS.length) {
-      const fraction = BUDGET_WARNING_FRACTIONS[this.warningsFired];
-      if (this.spent < fraction * this.budget) return;
+    for (const fraction of warningsReached(this.spent, this.budget, this.warningsFired)) {
       this.warningsFired += 1;
       this.options.onWarning?.(fraction, this.spent);
     }

@@ -2,7 +2,6 @@
  * The failures a provider request can end in. One small hierarchy, built in one place, so the retry
  * layer (`retry/classify-failure.ts`) can decide by class and status, never by message text.
  */
-import type { Completion } from '../providers/types.js';
 import { redactSecrets } from './redact.js';
 
 /** Provider messages are capped so one odd error body cannot flood a log line or failure record. */
@@ -66,24 +65,6 @@ export class MalformedResponseError extends Error {
   constructor(
     message: string,
     readonly status?: number,
-  ) {
-    super(message);
-  }
-}
-
-/** Why an answer was rejected by `validateOutput`. */
-export type InvalidOutputReason = 'truncated' | 'invalid_json' | 'schema_mismatch';
-
-/**
- * The answer arrived but does not satisfy the schema (or is not JSON, or was cut off). It carries the
- * completion because its tokens were still paid for.
- */
-export class InvalidOutputError extends Error {
-  override readonly name = 'InvalidOutputError';
-  constructor(
-    message: string,
-    readonly reason: InvalidOutputReason,
-    readonly completion: Completion,
   ) {
     super(message);
   }

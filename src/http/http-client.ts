@@ -1,8 +1,11 @@
 /**
- * The one JSON POST client both adapters use: an undici `Agent` with keep-alive pools sized to the run's
- * concurrency (global `fetch` measured about 10x slower at this volume), our own deadline, and every
- * failure turned into one of the errors in `./errors.ts`. No retries here: the retry layer is `retry/`.
+ * The one HTTP client: realtime requests and Batch API control calls (JSON GET/POST, large uploads,
+ * streamed JSONL downloads) all go through it. An undici `Agent` with keep-alive pools sized to the run's
+ * concurrency (global `fetch` opens more connections and costs more per request), our own deadline, and every
+ * failure turned into one of the errors in `./errors.ts`, with the key redacted. No retries here: the retry
+ * loop is `retry/retry-loop.ts`.
  */
+import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import {
   createAbortError,
@@ -13,6 +16,7 @@ import {
 } from './errors.js';
 import { findNetworkCode, TRUNCATED_BODY_CODE, codesOf } from './network-codes.js';
 import { redactSecrets } from './redact.js';
+import { splitLines } from './split-lines.js';
 
 export interface HttpClientOptions {
   /**
@@ -20,9 +24,9 @@ export interface HttpClientOptions {
    * @default 16
    */
   connections?: number;
-  /** Deadline per request, in ms, when `postJson` is not given one. @default 120000 */
+  /** Deadline per request, in ms, when a call is not given one. @default 120000 */
   timeoutMs?: number;
-  /** Values scrubbed from every error message and error body (the API key). @default [] */
+  /** Values scrubbed from every error message, error body and stack (the API key). @default [] */
   secrets?: readonly string[];
   /**
    * A dispatcher to send through instead of our own `Agent` (undici `MockAgent` in tests). The client does
@@ -35,7 +39,10 @@ export interface HttpClientOptions {
 export interface PostOptions {
   /** The caller's signal: aborting it rejects with an error named `AbortError`. */
   signal?: AbortSignal;
-  /** Deadline for the whole exchange, headers and body, in ms. @default the client's `timeoutMs` */
+  /**
+   * Deadline for the whole exchange, headers and body, in ms; for `lines`, the longest silence while the
+   * download streams. @default the client's `timeoutMs`
+   */
   timeoutMs?: number;
 }
 
@@ -46,9 +53,24 @@ export interface HttpResponse {
   body: unknown;
 }
 
+/** A body sent as a stream with a known length (a batch upload of up to 200 MB), re-readable per attempt. */
+export interface StreamBody {
+  contentType: string;
+  /** Exact byte length. */
+  length: number;
+  /** A fresh stream of the body. */
+  open(): Readable;
+}
+
 export interface HttpClient {
   /** POST `body` as JSON to the absolute `url`; resolve on 2xx, reject with a typed error otherwise. */
   postJson(url: string, headers: Record<string, string>, body: unknown, options?: PostOptions): Promise<HttpResponse>;
+  /** A JSON exchange without a body (GET, or a POST such as a cancel). */
+  send(method: 'GET' | 'POST', url: string, headers: Record<string, string>, options?: PostOptions): Promise<HttpResponse>;
+  /** POST a large streamed body; resolve with the parsed 2xx JSON answer. */
+  upload(url: string, headers: Record<string, string>, body: StreamBody, options?: PostOptions): Promise<HttpResponse>;
+  /** GET a JSONL document and yield its non-blank lines as they arrive (no overall deadline). */
+  lines(url: string, headers: Record<string, string>, options?: PostOptions): AsyncGenerator<string>;
   close(): Promise<void>;
 }
 
@@ -71,41 +93,41 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const secrets = options.secrets ?? [];
   const owned = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({
-      connections,
-      keepAliveTimeout: KEEP_ALIVE_MS,
-      headersTimeout: defaultTimeoutMs + UNDICI_BACKSTOP_MS,
-      bodyTimeout: defaultTimeoutMs + UNDICI_BACKSTOP_MS,
-    });
+  // No agent-wide timers: every request sets its own (an upload's deadline is far longer than a poll's).
+  const dispatcher = options.dispatcher ?? new Agent({ connections, keepAliveTimeout: KEEP_ALIVE_MS });
 
-  async function postJson(
-    url: string,
-    headers: Record<string, string>,
-    body: unknown,
-    postOptions: PostOptions = {},
-  ): Promise<HttpResponse> {
-    const raw = await exchange(dispatcher, {
-      url: new URL(url),
-      headers,
-      payload: JSON.stringify(body),
-      timeoutMs: postOptions.timeoutMs ?? defaultTimeoutMs,
-      signal: postOptions.signal,
-      secrets,
-    });
-    if (raw.status < 200 || raw.status > 299) {
-      throw createApiError(raw.status, raw.headers, redactSecrets(raw.text, secrets));
-    }
+  async function jsonExchange(outgoing: Outgoing, callOptions: PostOptions): Promise<HttpResponse> {
+    const raw = await exchange(dispatcher, outgoing, callOptions.timeoutMs ?? defaultTimeoutMs, callOptions.signal, secrets);
+    if (raw.status < 200 || raw.status > 299) throw apiError(raw, secrets);
     return { status: raw.status, headers: raw.headers, body: parseJsonBody(raw.text, raw.status, secrets) };
   }
 
   return {
-    postJson,
+    postJson(url, headers, body, callOptions = {}) {
+      const sent = { ...headers, 'content-type': 'application/json' };
+      return jsonExchange({ method: 'POST', url: new URL(url), headers: sent, body: JSON.stringify(body) }, callOptions);
+    },
+    send(method, url, headers, callOptions = {}) {
+      return jsonExchange({ method, url: new URL(url), headers, body: undefined }, callOptions);
+    },
+    upload(url, headers, body, callOptions = {}) {
+      const sent = { ...headers, 'content-type': body.contentType, 'content-length': String(body.length) };
+      return jsonExchange({ method: 'POST', url: new URL(url), headers: sent, body: body.open() }, callOptions);
+    },
+    lines(url, headers, callOptions = {}) {
+      return streamLines(dispatcher, new URL(url), headers, callOptions.timeoutMs ?? defaultTimeoutMs, callOptions.signal, secrets);
+    },
     async close() {
       if (owned) await dispatcher.close();
     },
   };
+}
+
+interface Outgoing {
+  method: 'GET' | 'POST';
+  url: URL;
+  headers: Record<string, string>;
+  body: string | Readable | undefined;
 }
 
 interface RawResponse {
@@ -114,17 +136,14 @@ interface RawResponse {
   text: string;
 }
 
-interface Exchange {
-  url: URL;
-  headers: Record<string, string>;
-  payload: string;
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
-  secrets: readonly string[];
-}
-
 /** Send and read the whole body under one deadline; translate every failure to a typed error. */
-async function exchange(dispatcher: Dispatcher, { url, headers, payload, timeoutMs, signal, secrets }: Exchange): Promise<RawResponse> {
+async function exchange(
+  dispatcher: Dispatcher,
+  { method, url, headers, body }: Outgoing,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  secrets: readonly string[],
+): Promise<RawResponse> {
   if (signal?.aborted) throw createAbortError();
   const deadline = startDeadline(timeoutMs, signal);
   let okStatus: number | undefined;
@@ -132,9 +151,9 @@ async function exchange(dispatcher: Dispatcher, { url, headers, payload, timeout
     const response = await dispatcher.request({
       origin: url.origin,
       path: url.pathname + url.search,
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: payload,
+      method,
+      headers,
+      body,
       signal: deadline.signal,
       headersTimeout: timeoutMs + UNDICI_BACKSTOP_MS,
       bodyTimeout: timeoutMs + UNDICI_BACKSTOP_MS,
@@ -151,6 +170,47 @@ async function exchange(dispatcher: Dispatcher, { url, headers, payload, timeout
   }
 }
 
+/**
+ * A download that may take as long as it takes (a 200 MB result file): no overall deadline; undici's idle
+ * timers, set to `idleMs`, catch a stall, and the caller's signal stops it.
+ */
+async function* streamLines(
+  dispatcher: Dispatcher,
+  url: URL,
+  headers: Record<string, string>,
+  idleMs: number,
+  signal: AbortSignal | undefined,
+  secrets: readonly string[],
+): AsyncGenerator<string> {
+  if (signal?.aborted) throw createAbortError();
+  let okStatus: number | undefined;
+  let refused: RawResponse | undefined;
+  try {
+    const response = await dispatcher.request({
+      method: 'GET',
+      origin: url.origin,
+      path: url.pathname + url.search,
+      headers,
+      signal,
+      headersTimeout: idleMs,
+      bodyTimeout: idleMs,
+    });
+    if (response.statusCode >= 200 && response.statusCode <= 299) {
+      okStatus = response.statusCode;
+      yield* splitLines(response.body);
+    } else {
+      refused = { status: response.statusCode, headers: normaliseHeaders(response.headers), text: await response.body.text() };
+    }
+  } catch (error) {
+    throw translateFailure(error, { reason: signal?.aborted ? 'abort' : undefined, okStatus, timeoutMs: idleMs, origin: url.origin, secrets });
+  }
+  if (refused !== undefined) throw apiError(refused, secrets);
+}
+
+function apiError(raw: RawResponse, secrets: readonly string[]): Error {
+  return createApiError(raw.status, raw.headers, redactSecrets(raw.text, secrets));
+}
+
 interface Deadline {
   signal: AbortSignal;
   /** Why the request was aborted, if it was. */
@@ -158,7 +218,10 @@ interface Deadline {
   clear(): void;
 }
 
-/** One signal that fires on our deadline or when the caller aborts, remembering which. */
+/**
+ * One signal that fires on our deadline or when the caller aborts, remembering which. The listener on the
+ * caller's (run-long) signal is removed after every call, so a day of polling leaves nothing attached to it.
+ */
 function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): Deadline {
   const controller = new AbortController();
   let reason: 'timeout' | 'abort' | undefined;

@@ -1,3 +1,4 @@
+import type { UsageRecord } from '../usage/token-usage.js';
 /**
  * The records of the output files (SPEC §6). These field names are a public contract: users parse them.
  */
@@ -13,19 +14,15 @@ export type FailureClass =
   | 'timeout'
   | 'network'
   | 'invalid_output'
+  /** The model declined to answer; `message` holds its text. */
+  | 'refusal'
   | 'template'
   | 'input'
   | 'budget'
   | 'canceled'
   | 'expired';
 
-export interface UsageRecord {
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-}
+export type { UsageRecord } from '../usage/token-usage.js';
 
 /** One line of `results.jsonl`: an item that succeeded. */
 export interface ResultRecord {

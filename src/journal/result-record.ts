@@ -1,5 +1,6 @@
 import { roundUsd } from '../cost/money.js';
 import type { Usage } from '../providers/types.js';
+import { toUsageRecord } from '../usage/token-usage.js';
 import type { ResultRecord, RunMode } from './records.js';
 
 /** What every path (realtime, batch, packed) knows about a finished item. */
@@ -34,13 +35,7 @@ export function toResultRecord(parts: ResultParts): ResultRecord {
     output: parts.output,
     ...(parts.parsed === undefined ? {} : { parsed: parts.parsed }),
     model: parts.model,
-    usage: {
-      input_tokens: usage.inputTokens,
-      output_tokens: usage.outputTokens,
-      cached_input_tokens: usage.cachedInputTokens,
-      cache_write_tokens: usage.cacheWriteTokens,
-      reasoning_tokens: usage.reasoningTokens,
-    },
+    usage: toUsageRecord(usage),
     cost_usd: parts.cached ? 0 : roundUsd(parts.costUsd),
     attempts: parts.attempts,
     latency_ms: Math.round(parts.latencyMs),

@@ -1,18 +1,14 @@
 import { IdRegistry } from '../input/id-registry.js';
+import { addTokens, fromUsageRecord, zeroTokens, type TokenCounts } from '../usage/token-usage.js';
 import { extractIdFast, FAST_ID_OFFSET, findIdFast, findRequestHashFast, idOfRecord, requestHashOfRecord } from './fast-id.js';
 import { tagOfHexBytes, tagOfRequestHash } from './request-hash.js';
 import { parseLine, scanJournal, type InvalidLine, type LineVisitor } from './journal-reader.js';
 import type { FailureRecord, ResultRecord } from './records.js';
 
 /** Sums over the results file, for `status` and the resumed run's summary. */
-export interface ResultTotals {
+export interface ResultTotals extends TokenCounts {
   /** Result lines (an id written twice by racing runs counts twice: it was paid twice). */
   succeeded: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
   /** Sum of the known costs, USD. */
   costUsd: number;
   /** Results whose `cost_usd` is null (price unknown): `costUsd` is then a lower bound. */
@@ -165,31 +161,11 @@ function collectFailure(failedLatest: Map<string, FailureRecord>): LineVisitor {
 
 function addToTotals(totals: ResultTotals, record: Partial<ResultRecord>): void {
   totals.succeeded += 1;
-  const usage = record.usage;
-  if (usage !== undefined && usage !== null) {
-    totals.inputTokens += numberOr0(usage.input_tokens);
-    totals.outputTokens += numberOr0(usage.output_tokens);
-    totals.cachedInputTokens += numberOr0(usage.cached_input_tokens);
-    totals.cacheWriteTokens += numberOr0(usage.cache_write_tokens);
-    totals.reasoningTokens += numberOr0(usage.reasoning_tokens);
-  }
+  addTokens(totals, fromUsageRecord(record.usage));
   if (typeof record.cost_usd === 'number') totals.costUsd += record.cost_usd;
   else totals.unpricedResults += 1;
 }
 
-function numberOr0(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
 function emptyTotals(): ResultTotals {
-  return {
-    succeeded: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0,
-    unpricedResults: 0,
-  };
+  return { succeeded: 0, ...zeroTokens(), costUsd: 0, unpricedResults: 0 };
 }

@@ -1,3 +1,4 @@
+import { zeroTokens, type TokenCounts } from '../usage/token-usage.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -31,14 +32,9 @@ export interface BatchRecord {
 }
 
 /** Running totals kept in the state file (all runs into this output). */
-export interface StateTotals {
+export interface StateTotals extends TokenCounts {
   succeeded: number;
   failed: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
   costUsd: number;
 }
 
@@ -102,16 +98,7 @@ export async function writeStateAtomic(filePath: string, state: RunState): Promi
 
 /** Zeroed totals for a new output. */
 export function emptyStateTotals(): StateTotals {
-  return {
-    succeeded: 0,
-    failed: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0,
-  };
+  return { succeeded: 0, failed: 0, ...zeroTokens(), costUsd: 0 };
 }
 
 /** The rename is durable only once the directory entry is; some platforms cannot fsync a directory. */

@@ -11,5 +11,10 @@ export const PACK_DROP_MARKER = '[[pack:drop]]';
 /** In a packed request: the whole packed answer is unusable (no item list). Alone it is answered normally. */
 export const PACK_MALFORMED_MARKER = '[[pack:malformed]]';
 
+/** The model declines: OpenAI `message.refusal` with `content: null`, Anthropic `stop_reason: "refusal"`. */
+export const REFUSE_MARKER = '[[refuse]]';
+/** What a refused item's answer says. */
+export const REFUSAL_TEXT = "I'm sorry, but I can't help with that request.";
+
 /** What an item carrying `INVALID_OUTPUT_MARKER` gets instead of its answer. */
 export const REFUSAL = 'I cannot answer that in the requested format.';

@@ -8,13 +8,15 @@
 import type { ChatMessage } from '../template/types.js';
 import type { ChatRequest } from '../providers/types.js';
 import { textAnswer, extractCategories, topicWord } from './answer-text.js';
-import { INVALID_OUTPUT_MARKER, REFUSAL } from './answer-markers.js';
+import { INVALID_OUTPUT_MARKER, REFUSAL, REFUSAL_TEXT, REFUSE_MARKER } from './answer-markers.js';
 import { createRng, hashString } from './hash.js';
 import { answerPacked } from './pack-answer.js';
 import { sampleFromSchema } from './schema-sample.js';
 
 export interface MockAnswer {
   text: string;
+  /** The model declined (`REFUSE_MARKER`): `text` is its refusal, sent in each dialect's refusal shape. */
+  refused?: boolean;
   usage: { inputTokens: number; outputTokens: number };
 }
 
@@ -36,7 +38,9 @@ export function mockAnswer(request: ChatRequest): MockAnswer {
   const asksJson = schema !== undefined || jsonOutput === true || ASKS_FOR_JSON.test(last);
   const packed = schema ? answerPacked(last, () => promptText(request.messages.slice(0, -1)).text, schema.schema) : undefined;
   let text: string;
-  if (packed !== undefined) {
+  if (last.includes(REFUSE_MARKER)) {
+    return { text: REFUSAL_TEXT, refused: true, usage: { inputTokens: estimateTokens(prompt) + images * IMAGE_TOKENS, outputTokens: estimateTokens(REFUSAL_TEXT) } };
+  } else if (packed !== undefined) {
     text = packed;
   } else if (asksJson && last.includes(INVALID_OUTPUT_MARKER)) {
     // JSON (a forced tool's input must stay JSON) that lacks the schema's fields; prose when only JSON was asked.
@@ -99,6 +103,7 @@ export function capToMaxTokens(answer: MockAnswer, maxTokens: number | undefined
     return { ...answer, truncated: false };
   }
   return {
+    ...answer,
     text: answer.text.slice(0, maxTokens * CHARS_PER_TOKEN),
     usage: { inputTokens: answer.usage.inputTokens, outputTokens: maxTokens },
     truncated: true,

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ChatMessage, ContentPart } from '../template/types.js';
 import type { OutputSchema, RequestParams } from '../providers/types.js';
 import { lastUserText } from './answer.js';
+import { MISSING_MODEL } from './missing-model.js';
 import { BAD_GATEWAY, isRecord, type ApiErrorSpec, type Dialect, type ErrorKind, type ParsedRequest, type SuccessInput } from './dialect.js';
 import { CacheKeyBuilder } from './anthropic-cache-keys.js';
 import { anthropicRateLimitHeaders } from './rate-limit-headers.js';
@@ -43,6 +44,7 @@ export const anthropicDialect: Dialect = {
     if (!req.headers['anthropic-version']) return invalid('anthropic-version: header is required');
     if (!isRecord(body)) return invalid('Input should be a valid dictionary');
     if (typeof body.model !== 'string' || body.model === '') return invalid('model: Field required');
+    if (MISSING_MODEL.test(body.model)) return { kind: 'not_found', message: `model: ${body.model}` };
     if (body.max_tokens === undefined) return invalid('max_tokens: Field required');
     if (typeof body.max_tokens !== 'number' || !Number.isInteger(body.max_tokens) || body.max_tokens < 1) {
       return invalid('max_tokens: Input should be greater than or equal to 1');
@@ -78,10 +80,10 @@ export const anthropicDialect: Dialect = {
     const toolName = parsed.toolName;
     // The answer text of a forced tool call is already compact JSON: it is the tool input, as-is.
     const content =
-      toolName !== undefined
+      toolName !== undefined && !answer.refused
         ? `{"type":"tool_use","id":"toolu_${id.slice(4)}","name":${JSON.stringify(toolName)},"input":${answer.text}}`
         : `{"type":"text","text":${JSON.stringify(answer.text)}}`;
-    const stopReason = toolName !== undefined ? 'tool_use' : answer.truncated ? 'max_tokens' : 'end_turn';
+    const stopReason = answer.refused ? 'refusal' : toolName !== undefined ? 'tool_use' : answer.truncated ? 'max_tokens' : 'end_turn';
     // Anthropic's input_tokens excludes both cache tiers; the three add up to the whole prompt.
     const inputTokens = answer.usage.inputTokens - cache.read - cache.write;
     // Assembled by hand: this runs for every request of every benchmark, and only the strings need escaping.

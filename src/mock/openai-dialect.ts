@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ChatMessage, ContentPart, Role } from '../template/types.js';
 import type { RequestParams } from '../providers/types.js';
 import { lastUserText } from './answer.js';
+import { MISSING_MODEL } from './missing-model.js';
 import { BAD_GATEWAY, isRecord, type ApiErrorSpec, type Dialect, type ErrorKind, type ParsedRequest, type SuccessInput } from './dialect.js';
 import { openaiRateLimitHeaders } from './rate-limit-headers.js';
 
@@ -60,6 +61,10 @@ export const openaiDialect: Dialect = {
   parse(body: unknown): ParsedRequest | ApiErrorSpec {
     if (!isRecord(body)) return invalid('Invalid type for request body: expected an object.');
     if (typeof body.model !== 'string' || body.model === '') return invalid('you must provide a model parameter');
+    if (MISSING_MODEL.test(body.model)) {
+      // OpenAI's own words and code for a model the key cannot use.
+      return { kind: 'not_found', code: 'model_not_found', message: `The model \`${body.model}\` does not exist or you do not have access to it.` };
+    }
     if (body.messages === undefined) return invalid("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
     if (!Array.isArray(body.messages)) return invalid("Invalid type for 'messages': expected an array.", 'messages', 'invalid_type');
     if (body.messages.length === 0) {
@@ -94,7 +99,8 @@ export const openaiDialect: Dialect = {
     return (
       `{"id":${JSON.stringify(id)},"object":"chat.completion","created":${Math.floor(now / 1000)},` +
       `"model":${JSON.stringify(parsed.chat.params.model)},"choices":[{"index":0,"message":{"role":"assistant",` +
-      `"content":${JSON.stringify(answer.text)},"refusal":null,"annotations":[]},"logprobs":null,` +
+      (answer.refused ? `"content":null,"refusal":${JSON.stringify(answer.text)}` : `"content":${JSON.stringify(answer.text)},"refusal":null`) +
+      `,"annotations":[]},"logprobs":null,` +
       `"finish_reason":"${answer.truncated ? 'length' : 'stop'}"}],"usage":{"prompt_tokens":${inputTokens},` +
       `"completion_tokens":${outputTokens},"total_tokens":${inputTokens + outputTokens},` +
       `"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,` +

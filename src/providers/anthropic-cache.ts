@@ -5,19 +5,18 @@
  * shorter than the model's minimum are never cached, so we only mark those that qualify.
  */
 
-export const EPHEMERAL = { type: 'ephemeral' } as const;
+import type { CacheControlEphemeral, ImageBlockParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
 
-/** The Anthropic content blocks this module looks at; other fields pass through untouched. */
-export interface AnthropicBlock {
-  type: string;
-  text?: string;
-  cache_control?: typeof EPHEMERAL;
-  [key: string]: unknown;
-}
+export const EPHEMERAL: CacheControlEphemeral = { type: 'ephemeral' };
+
+/** The Anthropic content blocks llm-batch sends (official SDK types). */
+export type AnthropicBlock = TextBlockParam | ImageBlockParam;
 
 export interface AnthropicMessage {
   role: 'user' | 'assistant';
   content: AnthropicBlock[];
+  /** The same for every item (`ChatMessage.shared`): only such messages may end a cached prefix. */
+  shared?: boolean;
 }
 
 /**
@@ -50,26 +49,30 @@ export function minCacheableTokens(model: string): number {
 }
 
 /**
- * Mark the shared prefix for caching: the last system block when the system prompt qualifies, and, for
- * multi-message prompts (few-shot examples), the last block before the final user message when everything
- * up to it qualifies. Returns copies; the inputs are not mutated.
+ * Mark the item-independent prefix for caching: the last system block when the whole system prompt is
+ * shared (`systemShared`) and long enough, and, for multi-message prompts (few-shot examples), the last
+ * block before the final user message when every message up to it (and the system prompt) is shared and
+ * the prefix is long enough. A prefix that varies per item is never marked: each item would pay a cache
+ * write (1.25× the input price) that no later request reads. Returns copies; the inputs are not mutated.
  */
 export function markPromptCache(
-  system: readonly AnthropicBlock[],
+  system: readonly TextBlockParam[],
   messages: readonly AnthropicMessage[],
   model: string,
   estimateTokens: (text: string) => number = estimateTokensFromChars,
-): { system: AnthropicBlock[]; messages: AnthropicMessage[] } {
+  systemShared = false,
+): { system: TextBlockParam[]; messages: AnthropicMessage[] } {
   const minimum = minCacheableTokens(model);
   const count = (blocks: readonly AnthropicBlock[]): number =>
-    blocks.reduce((sum, block) => sum + (typeof block.text === 'string' ? estimateTokens(block.text) : 0), 0);
+    blocks.reduce((sum, block) => sum + (block.type === 'text' ? estimateTokens(block.text) : 0), 0);
 
   const systemTokens = count(system);
-  const markedSystem = systemTokens >= minimum ? markLast(system) : [...system];
+  const systemCacheable = system.length === 0 || systemShared;
+  const markedSystem = systemShared && systemTokens >= minimum ? markLast(system) : [...system];
 
   const finalUser = messages.findLastIndex((message) => message.role === 'user');
   const markedMessages = [...messages];
-  if (finalUser >= 1) {
+  if (finalUser >= 1 && systemCacheable && messages.slice(0, finalUser).every((message) => message.shared === true)) {
     const prefixTokens = systemTokens + messages.slice(0, finalUser).reduce((sum, message) => sum + count(message.content), 0);
     const before = messages[finalUser - 1];
     if (prefixTokens >= minimum && before.content.length > 0) {
@@ -79,6 +82,6 @@ export function markPromptCache(
   return { system: markedSystem, messages: markedMessages };
 }
 
-function markLast(blocks: readonly AnthropicBlock[]): AnthropicBlock[] {
+function markLast<B extends AnthropicBlock>(blocks: readonly B[]): B[] {
   return blocks.map((block, index) => (index === blocks.length - 1 ? { ...block, cache_control: EPHEMERAL } : block));
 }

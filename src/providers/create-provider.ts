@@ -20,6 +20,11 @@ export interface CreateProviderOptions {
 
 const WIRES: Readonly<Record<'openai' | 'anthropic', WireFormat>> = { openai: openaiWire, anthropic: anthropicWire };
 
+/** The wire format that `createProvider` speaks for an HTTP provider (what `preview` shows). */
+export function wireOf(provider: 'openai' | 'anthropic'): WireFormat {
+  return WIRES[provider];
+}
+
 /** The provider for `settings`; `mock` runs in-process and needs no key. */
 export async function createProvider(settings: ProviderSettings, options: CreateProviderOptions): Promise<Provider> {
   if (settings.provider === 'mock') return createMockProvider();

@@ -2,8 +2,9 @@
  * The in-process `mock` provider: no network, no key. Same answers as the mock server (`mockAnswer`),
  * after a simulated latency, so `llm-batch run … -m mock` shows the whole experience offline.
  */
+import { zeroTokens } from '../usage/token-usage.js';
 import { capToMaxTokens, mockAnswer } from '../mock/answer.js';
-import type { ChatRequest, Provider, ProviderResponse } from './types.js';
+import type { ChatRequest, Completion, Provider, ProviderResponse } from './types.js';
 
 export interface MockProviderOptions {
   /** Simulated latency per request: fixed ms, or uniform in [min, max]. @default {min:150,max:600} (visible progress in the demo) */
@@ -35,25 +36,21 @@ export function createMockProvider(options: MockProviderOptions = {}): Provider 
 }
 
 function respond(request: ChatRequest): ProviderResponse {
+  return { completion: mockCompletion(request), headers: {}, status: 200 };
+}
+
+/** The mock's answer to `request` as a completion: shared by the realtime mock and the mock Batch API. */
+export function mockCompletion(request: ChatRequest): Completion {
   const raw = mockAnswer(request);
   // Like the server's forced tool call, structured output is never cut short into invalid JSON.
   const answer = request.params.schema ? { ...raw, truncated: false } : capToMaxTokens(raw, request.params.maxTokens);
   return {
-    completion: {
-      text: answer.text,
-      finishReason: answer.truncated ? 'length' : 'stop',
-      truncated: answer.truncated,
-      usage: {
-        inputTokens: answer.usage.inputTokens,
-        outputTokens: answer.usage.outputTokens,
-        cachedInputTokens: 0,
-        cacheWriteTokens: 0,
-        reasoningTokens: 0,
-      },
-      model: request.params.model,
-    },
-    headers: {},
-    status: 200,
+    text: answer.text,
+    finishReason: answer.truncated ? 'length' : 'stop',
+    truncated: answer.truncated,
+    usage: { ...zeroTokens(), inputTokens: answer.usage.inputTokens, outputTokens: answer.usage.outputTokens },
+    model: request.params.model,
+    ...(answer.refused && { refusal: answer.text, text: '' }),
   };
 }
 

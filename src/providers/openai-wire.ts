@@ -1,61 +1,85 @@
 /**
  * OpenAI Chat Completions (`POST {base}/chat/completions`), also spoken by OpenRouter, vLLM, Ollama,
- * DeepSeek and Gemini's OpenAI endpoint. Pure translation; shared by the realtime and Batch APIs.
+ * DeepSeek and Gemini's OpenAI endpoint. Pure translation; shared by the realtime and Batch APIs. Request
+ * and response shapes are the official `openai` SDK's types (type-only imports: nothing of it runs).
  */
+import type {
+  ChatCompletion,
+  ChatCompletionContentPart,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
 import { MalformedResponseError } from '../http/errors.js';
 import type { ChatMessage, ContentPart } from '../template/types.js';
+import { openAiModelFamily } from './model-rules.js';
 import { toStrictSchema } from './strict-schema.js';
-import type { ChatRequest, Completion, Usage, WireFormat } from './types.js';
-import { isRecord, readCount, readString } from './wire-helpers.js';
+import type { ChatRequest, Completion, OutputSchema, Usage, WireFormat } from './types.js';
+import { isRecord, type Loose, readCount, readString } from './wire-helpers.js';
 
-/**
- * Reasoning models (o1, o3, o4, gpt-5) reject `max_tokens` and want `max_completion_tokens`. Checked on the
- * last path segment so gateway names like `openai/o3-mini` match too.
- */
-const REASONING_MODEL = /^(o\d|gpt-5)/;
+export type OpenAiChatBody = ChatCompletionCreateParamsNonStreaming;
+
+/** OpenRouter's addition to the usage block: what it charged, in credits (USD). */
+interface GatewayUsage extends CompletionUsage {
+  cost?: number;
+}
 
 export const openaiWire: WireFormat = {
   id: 'openai',
   path: '/chat/completions',
   headers: (apiKey) => ({ authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }),
-  buildBody: buildOpenAiBody,
+  buildBody: (request) => buildOpenAiBody(request) as unknown as Record<string, unknown>,
   parseCompletion: parseOpenAiCompletion,
 };
 
-/** True when the model takes `max_completion_tokens` instead of `max_tokens`. */
+/** True when the model takes `max_completion_tokens` instead of `max_tokens` (`model-rules.ts`). */
 export function usesMaxCompletionTokens(model: string): boolean {
-  return REASONING_MODEL.test(model.slice(model.lastIndexOf('/') + 1));
+  return openAiModelFamily(model).maxTokensField === 'max_completion_tokens';
 }
 
 /** The request body for one chat request. */
-export function buildOpenAiBody(request: ChatRequest): Record<string, unknown> {
+export function buildOpenAiBody(request: ChatRequest): OpenAiChatBody {
   const { params } = request;
-  const body: Record<string, unknown> = { model: params.model, messages: request.messages.map(toOpenAiMessage) };
-  if (params.maxTokens !== undefined) {
-    body[usesMaxCompletionTokens(params.model) ? 'max_completion_tokens' : 'max_tokens'] = params.maxTokens;
-  }
+  const body: OpenAiChatBody = { model: params.model, messages: request.messages.map(toOpenAiMessage) };
+  if (params.maxTokens !== undefined) body[openAiModelFamily(params.model).maxTokensField] = params.maxTokens;
   if (params.temperature !== undefined) body.temperature = params.temperature;
   if (params.schema !== undefined) {
-    const strict = toStrictSchema(params.schema.schema);
-    body.response_format = {
-      type: 'json_schema',
-      json_schema: { name: params.schema.name, schema: strict ?? params.schema.schema, strict: strict !== undefined },
-    };
+    body.response_format = { type: 'json_schema', json_schema: toJsonSchemaFormat(params.schema) };
   } else if (params.jsonOutput) {
     body.response_format = { type: 'json_object' };
   }
-  return { ...body, ...params.extra };
+  // `extra` holds wire names checked against this provider's parameter table (`map-params.ts`).
+  return { ...body, ...(params.extra as Partial<OpenAiChatBody>) };
 }
 
-function toOpenAiMessage(message: ChatMessage): Record<string, unknown> {
+/** Strict-mode copies, made once per schema: a run sends the same schema with every item. */
+const strictCopies = new WeakMap<object, Record<string, unknown> | null>();
+
+function toJsonSchemaFormat(output: OutputSchema): { name: string; schema: Record<string, unknown>; strict: boolean } {
+  let strict = strictCopies.get(output.schema);
+  if (strict === undefined) {
+    const converted = toStrictSchema(output.schema);
+    strict = converted.ok ? converted.schema : null;
+    strictCopies.set(output.schema, strict);
+  }
+  return { name: output.name, schema: strict ?? output.schema, strict: strict !== null };
+}
+
+function toOpenAiMessage(message: ChatMessage): ChatCompletionMessageParam {
   const [first] = message.content;
-  if (first === undefined) return { role: message.role, content: '' };
   // A lone text part goes as a plain string: every compatible server understands that form.
-  if (message.content.length === 1 && first.type === 'text') return { role: message.role, content: first.text };
-  return { role: message.role, content: message.content.map(toOpenAiPart) };
+  const text = first === undefined ? '' : message.content.length === 1 && first.type === 'text' ? first.text : undefined;
+  switch (message.role) {
+    case 'system':
+      return { role: 'system', content: text ?? message.content.flatMap((part) => (part.type === 'text' ? [{ type: 'text' as const, text: part.text }] : [])) };
+    case 'assistant':
+      return { role: 'assistant', content: text ?? message.content.flatMap((part) => (part.type === 'text' ? [{ type: 'text' as const, text: part.text }] : [])) };
+    case 'user':
+      return { role: 'user', content: text ?? message.content.map(toOpenAiPart) };
+  }
 }
 
-function toOpenAiPart(part: ContentPart): Record<string, unknown> {
+function toOpenAiPart(part: ContentPart): ChatCompletionContentPart {
   if (part.type === 'text') return { type: 'text', text: part.text };
   const url = 'url' in part ? part.url : `data:${part.mediaType};base64,${part.base64}`;
   return { type: 'image_url', image_url: { url } };
@@ -64,41 +88,41 @@ function toOpenAiPart(part: ContentPart): Record<string, unknown> {
 /** Read a 2xx body; throws `MalformedResponseError` when it holds no answer. */
 export function parseOpenAiCompletion(body: unknown): Completion {
   if (!isRecord(body)) throw new MalformedResponseError('response body is not a JSON object');
-  const choice = Array.isArray(body.choices) ? (body.choices[0] as unknown) : undefined;
+  const response = body as Loose<ChatCompletion> & { error?: unknown };
+  const choice = Array.isArray(response.choices) ? response.choices[0] : undefined;
   if (!isRecord(choice) || !isRecord(choice.message)) {
-    const reason = isRecord(body.error) ? `: ${readString(body.error.message, 'error without a message')}` : '';
+    const reason = isRecord(response.error) ? `: ${readString(response.error.message, 'error without a message')}` : '';
     throw new MalformedResponseError(`response has no choices[0].message${reason}`);
   }
   const finishReason = readString(choice.finish_reason, 'unknown');
+  const refusal = typeof choice.message.refusal === 'string' && choice.message.refusal !== '' ? choice.message.refusal : undefined;
   return {
-    text: readAnswer(choice.message, finishReason),
+    text: refusal === undefined ? readAnswer(choice.message, finishReason) : '',
     finishReason,
     truncated: finishReason === 'length',
-    usage: readOpenAiUsage(body.usage),
-    model: readString(body.model, ''),
+    usage: readOpenAiUsage(response.usage),
+    model: readString(response.model, ''),
+    ...(refusal !== undefined && { refusal }),
   };
 }
 
-function readAnswer(message: Record<string, unknown>, finishReason: string): string {
-  const { content, refusal } = message;
+function readAnswer(message: Loose<ChatCompletion.Choice['message']>, finishReason: string): string {
+  const content: unknown = message.content;
   if (typeof content === 'string') return content;
   // Some compatible servers return content as parts even in responses.
   if (Array.isArray(content)) {
-    return content.map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : '')).join('');
+    return content.map((part: unknown) => (isRecord(part) && typeof part.text === 'string' ? part.text : '')).join('');
   }
-  if (typeof refusal === 'string') return refusal;
   // A reasoning model that spent its whole budget thinking, or a filtered answer: empty, but a real answer.
   if (finishReason === 'length' || finishReason === 'content_filter') return '';
   throw new MalformedResponseError(`choices[0].message has no content (finish_reason ${finishReason})`);
 }
 
 /** OpenAI's usage → ours. `prompt_tokens` already includes cached tokens, `completion_tokens` reasoning. */
-export function readOpenAiUsage(usage: unknown): Usage {
-  if (!isRecord(usage)) {
-    return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
-  }
-  const promptDetails = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
-  const completionDetails = isRecord(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
+export function readOpenAiUsage(value: unknown): Usage {
+  const usage: Loose<GatewayUsage> = isRecord(value) ? value : {};
+  const promptDetails = usage.prompt_tokens_details ?? {};
+  const completionDetails = usage.completion_tokens_details ?? {};
   return {
     inputTokens: readCount(usage.prompt_tokens),
     outputTokens: readCount(usage.completion_tokens),
@@ -106,7 +130,6 @@ export function readOpenAiUsage(usage: unknown): Usage {
     // OpenAI's automatic cache has no write charge; OpenRouter reports writes here for models that do.
     cacheWriteTokens: readCount(promptDetails.cache_write_tokens),
     reasoningTokens: readCount(completionDetails.reasoning_tokens),
-    // OpenRouter reports what it charged, in credits (USD).
     ...(typeof usage.cost === 'number' && Number.isFinite(usage.cost) && { reportedCostUsd: usage.cost }),
   };
 }

@@ -17,8 +17,6 @@ export interface ProviderFlags {
   baseUrl?: string;
   /** `--api-key-env`: the variable holding the key. @default the provider's (`OPENAI_API_KEY`, …) */
   apiKeyEnv?: string;
-  /** Nothing will be sent (`estimate`, `--dry-run`): a missing key is fine. @default false */
-  keyOptional?: boolean;
 }
 
 export interface ProviderSettings {
@@ -37,6 +35,7 @@ export interface ProviderSettings {
 export function resolveProviderSettings(
   flags: ProviderFlags,
   env: Record<string, string | undefined>,
+  options: { requireKey?: boolean } = {},
 ): ProviderSettings {
   const { provider, model } = resolveProviderAndModel(flags);
   const info = PROVIDERS[provider];
@@ -46,7 +45,8 @@ export function resolveProviderSettings(
   const apiKeyEnv = flags.apiKeyEnv ?? info.apiKeyEnv;
   if (apiKeyEnv === undefined) throw new Error(`provider table lacks an API key variable for ${provider}`);
   const apiKey = nonEmpty(env[apiKeyEnv]);
-  if (apiKey === undefined && flags.keyOptional === true) return { provider, model, baseUrl, apiKeyEnv };
+  // `preview`, `estimate` and `--dry-run` send nothing: it shows the key redacted, so a machine without one can still look.
+  if (apiKey === undefined && options.requireKey === false) return { provider, model, baseUrl, apiKeyEnv };
   if (apiKey === undefined) {
     throw new UsageError(`Missing API key for ${provider}: set the ${apiKeyEnv} environment variable`, [
       flags.apiKeyEnv === undefined

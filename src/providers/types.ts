@@ -1,3 +1,4 @@
+import type { TokenCounts } from '../usage/token-usage.js';
 import type { ChatMessage } from '../template/types.js';
 
 /** A wire protocol. `mock` is in-process and needs no network or key. */
@@ -7,7 +8,10 @@ export type ProviderId = 'openai' | 'anthropic' | 'mock';
 export interface OutputSchema {
   /** `[a-zA-Z0-9_-]{1,64}`; used as OpenAI's json_schema name and Anthropic's tool name. */
   name: string;
+  /** What goes on the wire: always an object at the root (see `output-schema.ts`). */
   schema: Record<string, unknown>;
+  /** Set when the user's schema was wrapped: `parsed` is this property of the answer. */
+  unwrap?: string;
 }
 
 /** Everything besides the messages that goes into a request (and into the cache key). */
@@ -31,12 +35,7 @@ export interface ChatRequest {
  * Token usage normalised across providers (SPEC §6). `inputTokens` counts ALL input tokens, including
  * cache reads and cache writes; `outputTokens` includes reasoning tokens.
  */
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
+export interface Usage extends TokenCounts {
   /** Cost the gateway itself reported (OpenRouter `usage.cost`), USD; wins over our price table. */
   reportedCostUsd?: number;
 }
@@ -51,6 +50,11 @@ export interface Completion {
   usage: Usage;
   /** The model that answered, as the provider reports it. */
   model: string;
+  /**
+   * The model declined to answer (OpenAI `message.refusal`, Anthropic `stop_reason: "refusal"`): its
+   * explanation. A refusal is never recorded as an answer; it becomes a `refusal` dead letter.
+   */
+  refusal?: string;
 }
 
 /** A completion plus the response headers (rate-limit headers feed the scheduler). */

@@ -5,7 +5,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { UsageError } from '../errors.js';
-import { InvalidOutputError } from '../http/errors.js';
+import { InvalidOutputError, RefusalError } from './invalid-output-error.js';
+import { unwrapAnswer } from './output-schema.js';
 import type { Completion, OutputSchema } from './types.js';
 
 export interface OutputExpectation {
@@ -15,7 +16,7 @@ export interface OutputExpectation {
   jsonOutput?: boolean;
 }
 
-export type OutputCheck = { ok: true; parsed: unknown } | { ok: false; error: InvalidOutputError };
+export type OutputCheck = { ok: true; parsed: unknown } | { ok: false; error: InvalidOutputError | RefusalError };
 
 /** How many schema violations a message lists; the rest are counted. */
 const MAX_LISTED_ERRORS = 3;
@@ -48,10 +49,11 @@ export function compileOutputSchema(schema: Record<string, unknown>): ValidateFu
 }
 
 /**
- * Parse and check an answer. Without a schema or JSON output there is nothing to check (`parsed` is
+ * Parse and check an answer. A refusal always fails (SPEC §6: never recorded as an answer). Without a schema or JSON output there is nothing to check (`parsed` is
  * undefined). A truncated answer fails: cut-off JSON is never a complete value.
  */
 export function validateOutput(completion: Completion, expectation: OutputExpectation): OutputCheck {
+  if (completion.refusal !== undefined) return { ok: false, error: new RefusalError({ ...completion, refusal: completion.refusal }) };
   if (expectation.schema === undefined && !expectation.jsonOutput) return { ok: true, parsed: undefined };
   if (completion.truncated) {
     return fail(
@@ -69,7 +71,7 @@ export function validateOutput(completion: Completion, expectation: OutputExpect
   if (expectation.schema === undefined) return { ok: true, parsed };
 
   const validate = compileOutputSchema(expectation.schema.schema);
-  if (validate(parsed)) return { ok: true, parsed };
+  if (validate(parsed)) return { ok: true, parsed: unwrapAnswer(expectation.schema, parsed) };
   const errors = validate.errors ?? [];
   const listed = errors.slice(0, MAX_LISTED_ERRORS).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
   const more = errors.length > MAX_LISTED_ERRORS ? ` (and ${errors.length - MAX_LISTED_ERRORS} more)` : '';

@@ -3,6 +3,16 @@
  * number in a usage block means zero, not a crash.
  */
 
+/**
+ * A provider's response type as it may really arrive: every field optional and possibly null (compatible
+ * servers omit fields). Reading a field the official type lacks still fails the typecheck.
+ */
+export type Loose<T> = T extends readonly (infer U)[]
+  ? readonly Loose<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]?: Loose<T[K]> | null }
+    : T;
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

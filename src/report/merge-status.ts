@@ -1,7 +1,8 @@
 import type { FailureRecord } from '../journal/records.js';
 import type { LoadedOutput } from './read-output.js';
 import type { MergedStatus, OutputReport, PendingSummary } from './status-types.js';
-import { addTokens, summarizeFailures } from './summarize-output.js';
+import { addTokens, fromStatusTokens, toStatusTokens, zeroTokens } from '../usage/token-usage.js';
+import { summarizeFailures } from './summarize-output.js';
 
 /**
  * The merged total of several outputs (shards of one input, or any mix). Ids count once: an id done in any
@@ -24,13 +25,7 @@ export function mergeStatus(loaded: LoadedOutput[], reports: OutputReport[], pen
     pending,
     pendingBatches: reports.flatMap((report) => report.pendingBatches),
     resultLines: sum(reports, (report) => report.resultLines),
-    tokens: reports.reduce((total, report) => addTokens(total, report.tokens), {
-      input: 0,
-      output: 0,
-      cachedInput: 0,
-      cacheWrite: 0,
-      reasoning: 0,
-    }),
+    tokens: toStatusTokens(reports.reduce((total, report) => addTokens(total, fromStatusTokens(report.tokens)), zeroTokens())),
     costUsd: sum(reports, (report) => report.costUsd),
     unpricedResults: sum(reports, (report) => report.unpricedResults),
     // ISO strings of one format compare in time order.

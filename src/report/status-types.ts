@@ -2,16 +2,10 @@
  * What `llm-batch status` reports. `status --json` prints {@link OutputStatus} as is, so these field names are
  * a public contract: add fields, never rename them.
  */
+import type { StatusTokens } from '../usage/token-usage.js';
 
-/** Token sums over result lines. */
-export interface TokenTotals {
-  /** All input tokens, cached ones included (as in the results file). */
-  input: number;
-  output: number;
-  cachedInput: number;
-  cacheWrite: number;
-  reasoning: number;
-}
+/** Token sums over result lines; `input` counts all input tokens, cached ones included (as in the results file). */
+export type TokenTotals = StatusTokens;
 
 /** Items whose latest record is a failure and that have no result. */
 export interface FailedSummary {

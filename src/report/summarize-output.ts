@@ -3,7 +3,8 @@ import type { FailureRecord } from '../journal/records.js';
 import type { RunFingerprint } from '../journal/fingerprint.js';
 import type { BatchRecord } from '../journal/state-file.js';
 import type { LoadedOutput } from './read-output.js';
-import type { FailedSummary, FingerprintSummary, PendingBatch, StatusCounts, TokenTotals } from './status-types.js';
+import { toStatusTokens, zeroTokens } from '../usage/token-usage.js';
+import type { FailedSummary, FingerprintSummary, PendingBatch, StatusCounts } from './status-types.js';
 
 /**
  * Provider batch statuses after which nothing more will arrive: OpenAI's `completed`, `failed`, `expired`,
@@ -23,13 +24,7 @@ export function summarizeOutput(output: LoadedOutput): Omit<StatusCounts, 'pendi
     failed: summarizeFailures(resume.failedLatest.values()),
     pendingBatches: (state?.batches ?? []).filter(isPendingBatch).map((batch) => toPendingBatch(output.path, batch)),
     resultLines: totals?.succeeded ?? 0,
-    tokens: {
-      input: totals?.inputTokens ?? 0,
-      output: totals?.outputTokens ?? 0,
-      cachedInput: totals?.cachedInputTokens ?? 0,
-      cacheWrite: totals?.cacheWriteTokens ?? 0,
-      reasoning: totals?.reasoningTokens ?? 0,
-    },
+    tokens: toStatusTokens(totals ?? zeroTokens()),
     costUsd: totals?.costUsd ?? 0,
     unpricedResults: totals?.unpricedResults ?? 0,
     lastUpdate: new Date(output.lastModifiedMs).toISOString(),
@@ -48,17 +43,6 @@ export function summarizeFailures(failures: Iterable<FailureRecord>): FailedSumm
   }
   const sorted = [...counts].sort(([a, countA], [b, countB]) => countB - countA || a.localeCompare(b));
   return { total, byClass: Object.fromEntries(sorted) };
-}
-
-/** Adds token sums. */
-export function addTokens(a: TokenTotals, b: TokenTotals): TokenTotals {
-  return {
-    input: a.input + b.input,
-    output: a.output + b.output,
-    cachedInput: a.cachedInput + b.cachedInput,
-    cacheWrite: a.cacheWrite + b.cacheWrite,
-    reasoning: a.reasoning + b.reasoning,
-  };
 }
 
 /** The parts of the state's fingerprint a reader of `status` cares about. */

@@ -1,22 +1,27 @@
 /**
  * The retry policy's first half: what a failed attempt means (SPEC §8). Pure: an error in, a verdict out.
- * `backoff.ts` says how long to wait and `retry-budget.ts` whether another try is allowed.
+ * `backoff.ts` says how long to wait.
  */
 import {
   ApiError,
-  InvalidOutputError,
   isAbortError,
   MalformedResponseError,
   NetworkError,
   TimeoutError,
 } from '../http/errors.js';
 import { parseRetryAfter } from '../http/retry-after.js';
+import { InvalidOutputError, RefusalError } from '../providers/invalid-output-error.js';
 import type { FailureClass, FailureInfo } from '../journal/records.js';
 import type { Disposition, FailureOutcome } from './types.js';
 
 export interface ClassifyOptions {
   /** Longest server-advised wait (`--max-wait`) before the run gives up instead, in ms. */
   maxWaitMs: number;
+  /**
+   * Words for a model this key cannot use (404 `model_not_found` / `not_found_error`): the model and the
+   * closest known names. @default the provider's own message
+   */
+  describeMissingModel?: (providerMessage: string) => string;
   /** The clock, for `retry-after` given as an HTTP date. @default Date.now() */
   nowMs?: number;
 }
@@ -49,6 +54,7 @@ export function classifyFailure(error: unknown, options: ClassifyOptions): Failu
       message: error.message,
     });
   }
+  if (error instanceof RefusalError) return verdict('dead-letter', { class: 'refusal', code: 'refusal', message: error.message });
   if (error instanceof InvalidOutputError) {
     return verdict('retry', { class: 'invalid_output', code: error.reason, message: error.message });
   }
@@ -70,8 +76,17 @@ function classifyApiError(error: ApiError, options: ClassifyOptions): FailureOut
     return verdict('fatal', info('quota', 'credit_balance_too_low'));
   }
 
-  const retryClass = retryableClass(status);
+  // Every request names the same model: the first such answer stops the run instead of failing every row.
+  if (isModelNotFound(error)) {
+    const message = options.describeMissingModel?.(error.message) ?? error.message;
+    return verdict('fatal', { ...info('bad_request', 'model_not_found'), message });
+  }
+
+  // Both official SDKs let the server overrule the status: `x-should-retry: true|false` wins.
+  const advice = error.headers['x-should-retry'];
+  const retryClass = retryableClass(status) ?? (advice === 'true' ? 'server' : undefined);
   if (retryClass === undefined) return verdict('dead-letter', info('bad_request'));
+  if (advice === 'false') return verdict('dead-letter', info(retryClass));
 
   const retryAfterMs = parseRetryAfter(error.headers, options.nowMs ?? Date.now());
   const pausesDispatch = status === 429 || status === ANTHROPIC_OVERLOADED;
@@ -95,6 +110,11 @@ function classifyApiError(error: ApiError, options: ClassifyOptions): FailureOut
     retryAfterMs,
     pausesDispatch,
   };
+}
+
+/** OpenAI 404 `model_not_found`; Anthropic 404 `not_found_error` (its only 404 on /v1/messages is the model). */
+function isModelNotFound(error: ApiError): boolean {
+  return error.status === 404 && (error.errorCode === 'model_not_found' || error.errorType === 'not_found_error');
 }
 
 /** The failure class of a retryable status, or undefined when the request itself is at fault. */

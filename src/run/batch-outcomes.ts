@@ -9,6 +9,7 @@ import type { BudgetLedger } from '../cost/budget-ledger.js';
 import { costOfUsage } from '../cost/cost-of-usage.js';
 import type { ModelPrice } from '../cost/prices.js';
 import type { FailureInfo } from '../journal/records.js';
+import { RefusalError } from '../providers/invalid-output-error.js';
 import type { Completion } from '../providers/types.js';
 import { validateOutput, type OutputExpectation } from '../providers/validate-output.js';
 import type { BatchEntry } from './batch-tracked.js';
@@ -44,7 +45,11 @@ export class BatchOutcomeWriter {
     if (!check.ok) {
       // The answer was paid for even though it is unusable.
       stats.addUsage(completion.usage, costUsd);
-      this.fail({ ...entry, reservation: undefined }, { class: 'invalid_output', code: check.error.reason, message: check.error.message });
+      const info: FailureInfo =
+        check.error instanceof RefusalError
+          ? { class: 'refusal', code: 'refusal', message: check.error.message }
+          : { class: 'invalid_output', code: check.error.reason, message: check.error.message };
+      this.fail({ ...entry, reservation: undefined }, info);
       return;
     }
     if (entry.cacheKey !== undefined) cache?.put(entry.cacheKey, { completion, storedAt: now() });

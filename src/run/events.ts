@@ -1,9 +1,10 @@
 import type { StopReason } from '../errors.js';
 import type { FailureClass, RunMode } from '../journal/records.js';
 import type { ProviderId } from '../providers/types.js';
+import type { TokenCounts } from '../usage/token-usage.js';
 
 /** Running totals, carried by `progress` events and the summary. Costs in USD. */
-export interface RunTotals {
+export interface RunTotals extends TokenCounts {
   /** Items this run will process (after resume skips, --limit, --shard); null when unknown (stdin). */
   total: number | null;
   succeeded: number;
@@ -18,11 +19,6 @@ export interface RunTotals {
   retries: number;
   retriesByClass: Partial<Record<FailureClass, number>>;
   requestsSent: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
   /** Spent by this run (null when the price is unknown). */
   spentUsd: number | null;
   /** Spent + projected cost of the items left; null until it can be estimated. */

@@ -5,6 +5,7 @@ import type { Item } from '../input/types.js';
 import { toResultRecord } from '../journal/result-record.js';
 import type { FailureInfo, FailureRecord, ResultRecord, RunMode } from '../journal/records.js';
 import type { ChatRequest, Completion, Provider } from '../providers/types.js';
+import { retryLoop, STOP } from '../retry/retry-loop.js';
 import type { FailureOutcome } from '../retry/types.js';
 import type { ChatMessage } from '../template/types.js';
 import type { EventSink } from './events.js';
@@ -148,51 +149,56 @@ export class ItemProcessor {
     const inputTokens = this.ports.estimateInputTokens(request);
     const maxOutput = request.params.maxTokens ?? this.settings.defaultMaxOutputTokens;
     const tokens = inputTokens + maxOutput;
-    let invalidOutputs = 0;
+    // Per attempt: the reservation #send takes once a slot is granted (so only requests about to leave hold
+    // budget), and the answer once it is paid for (an answer that then fails validation is still paid).
+    let held: { reservation: Reservation | null } = { reservation: null };
+    let paid: { completion: Completion; costUsd: number | null } | undefined;
 
-    for (let attempt = 1; ; attempt += 1) {
-      if (this.control.stopping) return { kind: 'stopped' };
-      // Filled in by #send once a slot is granted, so only requests about to leave hold budget.
-      const held: { reservation: Reservation | null } = { reservation: null };
-      const reservation = () => held.reservation;
-
-      let paid: { completion: Completion; costUsd: number | null } | undefined;
-      try {
-        const sent = withOutputCap(request, this.settings.outputCap);
-        const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(sent, inputTokens, maxOutput, held));
-        paid = { completion, costUsd: this.#settle(reservation(), completion) };
+    const result = await retryLoop({
+      limits: { maxRetries: this.settings.maxRetries, maxInvalidOutputRetries: this.settings.maxInvalidOutputRetries },
+      stopping: () => this.control.stopping,
+      attempt: async () => {
+        held = { reservation: null };
+        paid = undefined;
+        const sent = held;
+        const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(withOutputCap(request, this.settings.outputCap), inputTokens, maxOutput, sent));
+        paid = { completion, costUsd: this.#settle(sent.reservation, completion) };
         this.#observe(completion, tokens);
         const { parsed } = parse(completion);
-        return { kind: 'ok', completion, parsed, attempts: attempt, latencyMs, costUsd: paid.costUsd };
-      } catch (error) {
-        if (isNotSent(error) || this.control.abandonSignal.aborted || isAbort(error)) {
-          const unsent = reservation();
-          if (unsent) this.#pacer?.release(unsent);
-          return { kind: 'stopped' };
-        }
-        const outcome = this.ports.classify(error);
-        if (paid) this.stats.addUsage(paid.completion.usage, paid.costUsd);
-        else this.#settleFailed(reservation(), error);
-        this.#reactToRateLimit(error, outcome);
-
-        if (outcome.disposition === 'fatal') {
-          this.emit({ type: 'fatal-error', errorClass: outcome.info.class, status: outcome.info.status, message: outcome.info.message });
-          this.control.stop('fatal', outcome.info.message);
-          return { kind: 'stopped' };
-        }
-        if (outcome.info.class === 'invalid_output') invalidOutputs += 1;
-        const retriesLeft =
-          outcome.disposition === 'retry' &&
-          attempt <= this.settings.maxRetries &&
-          (outcome.info.class !== 'invalid_output' || invalidOutputs <= this.settings.maxInvalidOutputRetries);
-        if (!retriesLeft) return { kind: 'failed', info: outcome.info, attempts: attempt };
-
-        const delayMs = this.ports.backoff(attempt, outcome.retryAfterMs);
+        return { completion, parsed, latencyMs, costUsd: paid.costUsd };
+      },
+      judge: (error) => this.#judge(error, held.reservation, paid),
+      delayMs: (attempt, outcome) => this.ports.backoff(attempt, outcome.retryAfterMs),
+      onRetry: (attempt, delayMs, outcome) => {
         this.stats.recordRetry(outcome.info.class);
         this.emit({ type: 'retry-scheduled', id: label, attempt, delayMs, errorClass: outcome.info.class, status: outcome.info.status });
-        await this.ports.sleep(delayMs, this.control.abandonSignal).catch(() => undefined);
-      }
+      },
+      // An abandoned wait ends early; the loop then sees the run stopping.
+      wait: (ms) => this.ports.sleep(ms, this.control.abandonSignal).catch(() => undefined),
+    });
+
+    if (result.kind === 'ok') return { kind: 'ok', ...result.value, attempts: result.attempts };
+    if (result.kind === 'stopped') return { kind: 'stopped' };
+    const { info, disposition } = result.outcome;
+    if (disposition === 'fatal') {
+      this.emit({ type: 'fatal-error', errorClass: info.class, status: info.status, message: info.message });
+      this.control.stop('fatal', info.message);
+      return { kind: 'stopped' };
     }
+    return { kind: 'failed', info, attempts: result.attempts };
+  }
+
+  /** What a failed attempt means, after accounting for what it cost and what it says about rate limits. */
+  #judge(error: unknown, reservation: Reservation | null, paid: { completion: Completion; costUsd: number | null } | undefined): FailureOutcome | typeof STOP {
+    if (isNotSent(error) || this.control.abandonSignal.aborted || isAbort(error)) {
+      if (reservation && !paid) this.#pacer?.release(reservation);
+      return STOP;
+    }
+    const outcome = this.ports.classify(error);
+    if (paid) this.stats.addUsage(paid.completion.usage, paid.costUsd);
+    else this.#settleFailed(reservation, error);
+    this.#reactToRateLimit(error, outcome);
+    return outcome;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { computeCacheKey } from '../cache/cache-key.js';
 import { computeRequestHash, requestHashOfKey } from '../journal/request-hash.js';
 import type { ResponseCache } from '../cache/response-cache.js';
@@ -8,8 +8,8 @@ import { costOfUsage } from '../cost/cost-of-usage.js';
 import type { ModelPrice } from '../cost/prices.js';
 import { estimateWorstCaseOutputTokens } from '../cost/output-limits.js';
 import { quickEstimateRequestTokens } from '../cost/quick-token-estimate.js';
+import { describeMissingModel } from '../providers/model-suggestions.js';
 import { validateOutput } from '../providers/validate-output.js';
-import { prescan, formatProblems, type PrescanResult } from '../input/prescan.js';
 import { IdRegistry } from '../input/id-registry.js';
 import { readInput } from '../input/open-input.js';
 import type { Item } from '../input/types.js';
@@ -24,29 +24,18 @@ import type { EventSink, RunSummary } from './events.js';
 import { inRunKey } from './in-run-key.js';
 import { ItemProcessor, type ItemPorts } from './item-processor.js';
 import { PackProcessor } from './pack/pack-processor.js';
-import { openRunOutput, type RunOutput } from './run-output.js';
+import type { RunOutput } from './run-output.js';
 import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
-import { RunStats } from './run-stats.js';
-import { resolveRunPrice } from './resolve-run-price.js';
+import type { RunStats } from './run-stats.js';
 import { openRunRedis, openRunSharedBudget } from './run-redis.js';
-import { checkScan } from './scan-checks.js';
+import { runSkeleton, type ModeRun, type RunSetup, type ScanResult, type SkeletonDeps } from './run-skeleton.js';
 import { sleep } from './sleep.js';
-import { describeWriteError } from './describe-write-error.js';
 
 /** The world a run touches, injected so tests can replace any part. */
-export interface RunDeps {
-  emit: EventSink;
-  control: RunControl;
+export interface RunDeps extends SkeletonDeps {
   createProvider: () => Promise<Provider>;
-  now?: () => number;
   random?: () => number;
-  stdin?: Readable;
-  stdout?: Writable;
-  /** How journal lines reach the disk (tests inject disk faults). @default fs.writeSync */
-  writeText?: (fd: number, text: string) => number;
-  /** How often a `progress` event is emitted. @default 250 */
-  progressTickMs?: number;
 }
 
 /** Items admitted beyond the concurrency: enough to keep every slot busy, little enough to stay flat in memory. */
@@ -57,132 +46,74 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
   // First of all: an unreachable --redis must stop the run before anything is written or sent.
   const redis = await openRunRedis(config, deps.emit);
   try {
-    return await runRealtime(config, template, deps, redis);
+    return await runSkeleton(config, template, deps, (setup) => startRealtime(config, template, deps, redis, setup));
   } finally {
     await redis?.close();
   }
 }
 
-async function runRealtime(config: RunConfig, template: PromptTemplate, deps: RunDeps, redis: RedisLink | null): Promise<RunSummary> {
-  const now = deps.now ?? Date.now;
+/** Realtime mode's part: scheduler, cache, budget, provider, and the item (or pack) processor. */
+async function startRealtime(config: RunConfig, template: PromptTemplate, deps: RunDeps, redis: RedisLink | null, setup: RunSetup): Promise<ModeRun> {
+  const { price, output, scan, stats, now } = setup;
   const random = deps.random ?? Math.random;
   const { emit, control } = deps;
-
-  const price = await resolveRunPrice(config, emit);
-  const output = await openRunOutput(config, template, {
-    emit,
-    stdout: deps.stdout,
+  const scheduler = createScheduler({
+    concurrency: config.concurrency,
+    rpm: config.rpm,
+    tpm: config.tpm,
+    provider: config.provider,
     now,
-    onWriteError: (error) => control.stop('output-error', describeWriteError(error)),
-    writeText: deps.writeText,
+    onEvent: emit,
+    limiterOptions: redis?.limiterOptions,
   });
-  try {
-    const scan = await scanInput(config, template, output, deps);
-    await output.begin();
+  // Loaded only when used: lmdb maps a 16 MB buffer at import, a tenth of the memory bound (SPEC §12).
+  const cache = config.cacheDir ? (await import('../cache/response-cache.js')).openResponseCache(config.cacheDir) : null;
+  const ledger = await createLedger(config, price, emit, redis);
+  const provider = await deps.createProvider();
+  const stopScheduler = control.onStop((reason) => {
+    if (reason === 'budget' && ledger) {
+      emit({ type: 'budget-reached', spentUsd: ledger.spentUsd, reservedUsd: ledger.reservedUsd, budgetUsd: ledger.budgetUsd });
+    }
+    scheduler.stop();
+  });
 
-    const alreadyDone = scan ? scan.total - scan.pending : output.doneCount;
-    const stats = new RunStats({
-      total: scan?.pending ?? null,
-      alreadyDone,
-      budgetUsd: config.budgetUsd ?? null,
-      priced: price !== null,
-      otherModeFactor: price ? (config.mode === 'realtime' ? price.batchDiscount : 1 / price.batchDiscount) : null,
-      now,
-    });
-    const scheduler = createScheduler({
-      concurrency: config.concurrency,
-      rpm: config.rpm,
-      tpm: config.tpm,
-      provider: config.provider,
-      now,
-      onEvent: emit,
-      limiterOptions: redis?.limiterOptions,
-    });
-    // Loaded only when used: lmdb maps a 16 MB buffer at import, a tenth of the memory bound (SPEC §12).
-    const cache = config.cacheDir ? (await import('../cache/response-cache.js')).openResponseCache(config.cacheDir) : null;
-    const ledger = await createLedger(config, price, emit, redis);
-    const provider = await deps.createProvider();
-    const stopScheduler = control.onStop((reason) => {
-      if (reason === 'budget' && ledger) {
-        emit({ type: 'budget-reached', spentUsd: ledger.spentUsd, reservedUsd: ledger.reservedUsd, budgetUsd: ledger.budgetUsd });
-      }
-      scheduler.stop();
-    });
-
-    const estimateInputTokens = await chooseTokenEstimator(config);
-    const ports = buildPorts(config, template, { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens });
-    const processor = new ItemProcessor(
-      ports,
-      {
-        request: { params: config.params },
-        mode: config.mode,
-        maxRetries: config.maxRetries,
-        maxInvalidOutputRetries: config.maxInvalidOutputRetries,
-        defaultMaxOutputTokens: estimateWorstCaseOutputTokens(config.params, config.provider),
-        outputCap: config.budgetMaxTokens,
-      },
-      control,
-      stats,
-      emit,
-    );
-    const packer =
-      config.pack === undefined
-        ? null
-        : new PackProcessor({ processor, ports, size: config.pack, request: { params: config.params }, mode: config.mode, control, stats, emit });
-
-    emit({
-      type: 'run-started',
-      total: stats.total,
-      alreadyDone,
-      model: config.params.model,
-      provider: config.provider,
+  const estimateInputTokens = await chooseTokenEstimator(config);
+  const ports = buildPorts(config, template, { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens });
+  const processor = new ItemProcessor(
+    ports,
+    {
+      request: { params: config.params },
       mode: config.mode,
-      concurrency: config.concurrency,
-      budgetUsd: config.budgetUsd ?? null,
-      outputPath: output.paths.results,
-    });
-    const snapshot = () => stats.snapshot({ reservedUsd: ledger?.reservedUsd ?? 0, paused: scheduler.paused });
-    const ticker = setInterval(() => emit({ type: 'progress', totals: snapshot() }), deps.progressTickMs ?? 250);
-    ticker.unref();
+      maxRetries: config.maxRetries,
+      maxInvalidOutputRetries: config.maxInvalidOutputRetries,
+      defaultMaxOutputTokens: estimateWorstCaseOutputTokens(config.params, config.provider),
+      outputCap: config.budgetMaxTokens,
+    },
+    control,
+    stats,
+    emit,
+  );
+  const packer =
+    config.pack === undefined
+      ? null
+      : new PackProcessor({ processor, ports, size: config.pack, request: { params: config.params }, mode: config.mode, control, stats, emit });
 
-    try {
+  return {
+    reservedUsd: () => ledger?.reservedUsd ?? 0,
+    paused: () => scheduler.paused,
+    async work() {
       const seen = await dispatchAll(config, packer ?? processor, output, stats, control, deps.stdin, scan);
       if (stats.total === null) stats.setTotal(seen);
-    } finally {
-      clearInterval(ticker);
+    },
+    async close() {
       stopScheduler();
       await scheduler.close();
       await ledger?.close?.();
       await provider.close();
       await cache?.close();
-    }
-
-    const totals = snapshot();
-    if (control.internalError !== undefined) {
-      // A bug: keep what is known in the state file, then let the CLI report it (exit 70).
-      await output.finish(totals).catch(() => undefined);
-      throw control.internalError;
-    }
-    const stop = control.stopReason ?? 'completed';
-    const summary: RunSummary = {
-      ...totals,
-      stop,
-      mode: config.mode,
-      model: config.params.model,
-      provider: config.provider,
-      outputPath: output.paths.results,
-      failedPath: output.paths.failed,
-      fatalMessage: control.stopMessage,
-      resumeCommand: stop === 'completed' && totals.failed === 0 ? undefined : config.resumeCommand,
-      ...(packer ? { packed: packer.savings } : {}),
-    };
-    await output.finish(totals);
-    emit({ type: 'progress', totals });
-    emit({ type: 'run-finished', summary });
-    return summary;
-  } finally {
-    await output.close();
-  }
+    },
+    finish: () => (packer ? { extra: { packed: packer.savings } } : {}),
+  };
 }
 
 async function createLedger(config: RunConfig, price: ModelPrice | null, emit: EventSink, redis: RedisLink | null): Promise<BudgetPort | null> {
@@ -195,26 +126,6 @@ async function createLedger(config: RunConfig, price: ModelPrice | null, emit: E
   return (await openRunSharedBudget(config, redis, options, emit)) ?? new BudgetLedger(options);
 }
 
-/** The pre-scan (§3): every item read and rendered before any request. Stdin is not scanned ahead. */
-async function scanInput(
-  config: RunConfig,
-  template: PromptTemplate,
-  output: Pick<RunOutput, 'isDone' | 'claimDone' | 'isChanged'>,
-  deps: RunDeps,
-): Promise<Pick<PrescanResult, 'total' | 'pending' | 'duplicates' | 'doneLines'> | null> {
-  if (config.input.path === '-') return null;
-  deps.emit({ type: 'phase-started', phase: 'scanning', text: `scanning ${config.input.path}` });
-  const { isDone, claimDone, isChanged } = output;
-  const result = await prescan({ source: config.input, template, shard: config.shard, limit: config.limit, isDone, claimDone, isChanged });
-  if (result.problemCount > 0 && config.onBadItem === 'fail') {
-    deps.emit({ type: 'phase-finished', phase: 'scanning', text: `${result.problemCount} bad items` });
-    throw formatProblems(config.input.path, result.problems, result.problemCount);
-  }
-  deps.emit({ type: 'phase-finished', phase: 'scanning', text: `scanned ${result.total} items, ${result.pending} to do` });
-  checkScan(config.input.path, result, deps.emit);
-  return result;
-}
-
 /** Read items and hand each to the processor, never more than the gate allows at once. Returns items seen. */
 async function dispatchAll(
   config: RunConfig,
@@ -223,7 +134,7 @@ async function dispatchAll(
   stats: RunStats,
   control: RunControl,
   stdin: Readable | undefined,
-  scan: Pick<PrescanResult, 'duplicates' | 'doneLines'> | null,
+  scan: ScanResult | null,
 ): Promise<number> {
   // A pack holds its items until it is full, so the gate must admit enough for every slot to carry one.
   const gate = new AdmissionGate(config.concurrency * (config.pack ?? 1) + READ_AHEAD);
@@ -316,7 +227,11 @@ function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortPart
     worstCaseCost: (inputTokens, maxOutputTokens) =>
       price ? worstCaseCost(inputTokens, maxOutputTokens, price, config.mode) : 0,
     estimateInputTokens,
-    classify: (error) => classifyFailure(error, { maxWaitMs: config.maxWaitMs }),
+    classify: (error) =>
+      classifyFailure(error, {
+        maxWaitMs: config.maxWaitMs,
+        describeMissingModel: (message) => describeMissingModel(config.provider, config.params.model, message),
+      }),
     backoff: (retry, retryAfterMs) => computeBackoff(retry, retryAfterMs, random),
     parseAnswer: (completion) => {
       const check = validateOutput(completion, expectation);

@@ -1,3 +1,4 @@
+import { addTokens, tokensOf } from '../usage/token-usage.js';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -250,11 +251,7 @@ function addTotals(base: StateTotals, run: RunTotals): StateTotals {
   return {
     succeeded: base.succeeded + run.succeeded,
     failed: base.failed + run.failed,
-    inputTokens: base.inputTokens + run.inputTokens,
-    outputTokens: base.outputTokens + run.outputTokens,
-    cachedInputTokens: base.cachedInputTokens + run.cachedInputTokens,
-    cacheWriteTokens: base.cacheWriteTokens + run.cacheWriteTokens,
-    reasoningTokens: base.reasoningTokens + run.reasoningTokens,
+    ...addTokens(tokensOf(base), run),
     costUsd: base.costUsd + (run.spentUsd ?? 0),
   };
 }

@@ -1,5 +1,6 @@
 import type { FailureClass } from '../journal/records.js';
 import type { Usage } from '../providers/types.js';
+import { addTokens, zeroTokens, type TokenCounts } from '../usage/token-usage.js';
 import type { RunTotals } from './events.js';
 
 export interface RunStatsOptions {
@@ -28,11 +29,7 @@ export class RunStats {
   readonly retriesByClass: Partial<Record<FailureClass, number>> = {};
   requestsSent = 0;
   inFlight = 0;
-  inputTokens = 0;
-  outputTokens = 0;
-  cachedInputTokens = 0;
-  cacheWriteTokens = 0;
-  reasoningTokens = 0;
+  readonly tokens: TokenCounts = zeroTokens();
   spentUsd = 0;
   /** Cost and count of items that were actually paid for: the basis of the projection. */
   #paidItems = 0;
@@ -65,11 +62,7 @@ export class RunStats {
 
   /** Tokens that were paid for without producing a result (an answer that failed validation). */
   addUsage(usage: Usage, costUsd: number | null): void {
-    this.inputTokens += usage.inputTokens;
-    this.outputTokens += usage.outputTokens;
-    this.cachedInputTokens += usage.cachedInputTokens;
-    this.cacheWriteTokens += usage.cacheWriteTokens;
-    this.reasoningTokens += usage.reasoningTokens;
+    addTokens(this.tokens, usage);
     this.spentUsd += costUsd ?? 0;
   }
 
@@ -105,11 +98,7 @@ export class RunStats {
       retries: this.retries,
       retriesByClass: { ...this.retriesByClass },
       requestsSent: this.requestsSent,
-      inputTokens: this.inputTokens,
-      outputTokens: this.outputTokens,
-      cachedInputTokens: this.cachedInputTokens,
-      cacheWriteTokens: this.cacheWriteTokens,
-      reasoningTokens: this.reasoningTokens,
+      ...this.tokens,
       spentUsd,
       projectedUsd: priced ? this.#project(remaining) : null,
       otherModeUsd:

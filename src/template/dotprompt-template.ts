@@ -4,6 +4,7 @@ import { VariableChecker } from './check-variables.js';
 import { checkFrontMatter, toTemplateDefaults } from './front-matter.js';
 import { DOTPROMPT_HELPERS } from './helper-sets.js';
 import { parseTemplate } from './parse-template.js';
+import { findSharedSectionTexts } from './shared-sections.js';
 import { toChatMessages, type ImageLoader } from './to-chat-messages.js';
 import type { ChatMessage, TemplateDefaults } from './types.js';
 
@@ -36,6 +37,7 @@ export async function compileDotprompt(source: string, label: string, loadImage:
   const defaults = toTemplateDefaults(metadata, label);
   const inputDefaults = readInputDefaults(metadata, label);
   const checker = new VariableChecker(program, DOTPROMPT_HELPERS);
+  const sharedTexts = findSharedSectionTexts(program);
   // Dotprompt resolves the front matter again (Picoschema, deep copies) on every render: a third of the
   // pre-scan's time. It cannot change between items, so answer from the copy resolved above.
   const resolved = metadata;
@@ -48,9 +50,18 @@ export async function compileDotprompt(source: string, label: string, loadImage:
     async render(data) {
       checker.check(inputDefaults ? { ...inputDefaults, ...data } : data);
       const rendered = await renderPrompt({ input: data }, renderOptions);
-      return toChatMessages(rendered.messages, loadImage);
+      return markShared(await toChatMessages(rendered.messages, loadImage), sharedTexts);
     },
   };
+}
+
+/** Flags the text-only messages whose text is a section that no item can change. */
+function markShared(messages: ChatMessage[], sharedTexts: ReadonlySet<string>): ChatMessage[] {
+  if (sharedTexts.size === 0) return messages;
+  return messages.map((message) => {
+    const [only] = message.content;
+    return message.content.length === 1 && only.type === 'text' && sharedTexts.has(only.text) ? { ...message, shared: true } : message;
+  });
 }
 
 function readInputDefaults(metadata: PromptMetadata, label: string): Record<string, unknown> | undefined {

@@ -6,18 +6,6 @@ import type { TemplateDefaults } from './types.js';
 /** Dotprompt's own front-matter pattern, so we accept exactly the files it does. */
 const FRONT_MATTER = /^---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---\s*(?:\r\n|\r|\n)([\s\S]*)$/;
 
-/**
- * Dotprompt (Gemini-style) `config` names → request-body names; other keys pass through unchanged.
- * `stop` is OpenAI's name; the Anthropic adapter maps it to `stop_sequences`.
- */
-const PARAM_NAME_BY_CONFIG_KEY: Readonly<Record<string, string>> = {
-  topP: 'top_p',
-  topK: 'top_k',
-  stopSequences: 'stop',
-  frequencyPenalty: 'frequency_penalty',
-  presencePenalty: 'presence_penalty',
-  candidateCount: 'n',
-};
 const MAX_TOKENS_KEYS = new Set(['maxOutputTokens', 'maxTokens', 'max_tokens']);
 
 /**
@@ -58,7 +46,8 @@ export function toTemplateDefaults(metadata: PromptMetadata, label: string): Tem
       if (!Number.isSafeInteger(value) || (value as number) < 1) fail(label, `config.${key}`, 'an integer ≥ 1', value);
       defaults.maxTokens = value as number;
     } else if (value !== undefined) {
-      params[PARAM_NAME_BY_CONFIG_KEY[key] ?? key] = value;
+      // Kept under the Dotprompt name: the provider's parameter table maps it (providers/param-table.ts).
+      params[key] = value;
     }
   }
   if (Object.keys(params).length > 0) defaults.params = params;

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { compileDotprompt } from './dotprompt-template.js';
 import { compileText } from './handlebars-template.js';
 import { ImageFileError, loadImagePart } from './image-part.js';
+import { isLiteralTemplate } from './shared-sections.js';
 import { appendImage, prependSystem, toUserMessages } from './to-chat-messages.js';
 import { TemplateVariableError, type ChatMessage, type PromptTemplate, type TemplateDefaults } from './types.js';
 
@@ -38,6 +39,7 @@ export async function loadTemplate(options: LoadTemplateOptions): Promise<Prompt
   const source = file === undefined ? (inline as string) : await readTemplateFile(file);
   const kind = file?.toLowerCase().endsWith(DOTPROMPT_EXTENSION) ? 'dotprompt' : 'handlebars';
   const renderSystem = system === undefined ? undefined : compileText(system, '--system');
+  const systemIsLiteral = system !== undefined && isLiteralTemplate(system);
 
   let defaults: TemplateDefaults = {};
   let renderBody: (data: Record<string, unknown>) => Promise<ChatMessage[]>;
@@ -55,7 +57,7 @@ export async function loadTemplate(options: LoadTemplateOptions): Promise<Prompt
     defaults,
     async render(data) {
       let messages = await renderBody(data);
-      if (renderSystem) messages = prependSystem(messages, renderSystem(data));
+      if (renderSystem) messages = prependSystem(messages, renderSystem(data), systemIsLiteral);
       if (imageField !== undefined) {
         const ref = readImageRef(data, imageField);
         if (ref !== undefined) messages = appendImage(messages, await loadImage(ref));

@@ -46,8 +46,11 @@ export function toUserMessages(text: string): ChatMessage[] {
   return [{ role: 'user', content }];
 }
 
-/** Puts `text` first in the system prompt: a system message of its own, or merged into the template's. */
-export function prependSystem(messages: ChatMessage[], text: string): ChatMessage[] {
+/**
+ * Puts `text` first in the system prompt: a system message of its own, or merged into the template's.
+ * `shared`: the text is the same for every item; the merged message stays shared only if both parts are.
+ */
+export function prependSystem(messages: ChatMessage[], text: string, shared = false): ChatMessage[] {
   const trimmed = text.trim();
   if (trimmed === '') return messages;
   const [first, ...rest] = messages;
@@ -55,9 +58,9 @@ export function prependSystem(messages: ChatMessage[], text: string): ChatMessag
     const [head, ...tail] = first.content;
     const content: ContentPart[] =
       head?.type === 'text' ? [{ type: 'text', text: `${trimmed}\n\n${head.text}` }, ...tail] : [{ type: 'text', text: trimmed }, ...first.content];
-    return [{ role: 'system', content }, ...rest];
+    return [{ role: 'system', content, ...(shared && first.shared && { shared: true }) }, ...rest];
   }
-  return [{ role: 'system', content: [{ type: 'text', text: trimmed }] }, ...messages];
+  return [{ role: 'system', content: [{ type: 'text', text: trimmed }], ...(shared && { shared: true }) }, ...messages];
 }
 
 /** Adds an image to the last user message (a new user message when there is none). */

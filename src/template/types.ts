@@ -9,6 +9,11 @@ export type Role = 'system' | 'user' | 'assistant';
 export interface ChatMessage {
   role: Role;
   content: ContentPart[];
+  /**
+   * The same for every item (template text without item variables): provider prompt caching may mark a
+   * prefix of such messages (`providers/anthropic-cache.ts`). Absent means it may vary.
+   */
+  shared?: true;
 }
 
 /** What a template's front matter can set (Dotprompt); flags override these. */
@@ -16,7 +21,7 @@ export interface TemplateDefaults {
   model?: string;
   temperature?: number;
   maxTokens?: number;
-  /** Other `config` keys, passed through as request parameters. */
+  /** Other `config` keys under their Dotprompt names (`topK`); `providers/map-params.ts` maps them per provider. */
   params?: Record<string, unknown>;
   /** JSON Schema from `output.schema` (Picoschema already expanded). */
   schema?: Record<string, unknown>;

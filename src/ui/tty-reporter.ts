@@ -3,6 +3,7 @@
  * with every notable event printed above it, then the final bar and the summary. The spinner and the bar
  * take turns on the last line; the bar comes back when the last phase finishes.
  */
+import { zeroTokens } from '../usage/token-usage.js';
 import type { ChalkInstance } from 'chalk';
 import type { RunEvent, RunTotals } from '../run/events.js';
 import { createPalette } from './color.js';
@@ -118,11 +119,7 @@ function createStartTotals(event: Extract<RunEvent, { type: 'run-started' }>): R
     retries: 0,
     retriesByClass: {},
     requestsSent: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
+    ...zeroTokens(),
     spentUsd: 0,
     projectedUsd: null,
     otherModeUsd: null,

@@ -3,6 +3,9 @@
  *
  *   node test/bench/run-benchmarks.js [--only a,c] [--quick] [--json] [--cpu-prof DIR]
  *
+ * After the rows, `timings` runs the timing-only tests (the `*.bench.ts` files under `test/bench/`, vitest with
+ * `vitest.bench.config.ts`): unit-level speeds that are printed, never asserted. `--only timings` runs just those.
+ *
  * Every row spawns the built CLI (`bin/llm-batch.js`, so `npm run build` first) and a mock server, each
  * in its own process: on a 2-core machine an in-process server would take event-loop time from the
  * client being measured. Inputs are generated in a temporary folder that is removed at the end.
@@ -14,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatTable } from './format-table.js';
 import { ROWS } from './rows.js';
+import { runTimings, TIMINGS } from './timings.js';
 
 const options = parseArgs(process.argv.slice(2));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-batch-bench-'));
@@ -44,6 +48,9 @@ try {
   for (const cleanup of ctx.cleanups) await cleanup();
   fs.rmSync(dir, { recursive: true, force: true });
 }
+if (options.only === null || options.only.includes(TIMINGS)) {
+  if (!runTimings()) report.rows.push({ id: TIMINGS, title: 'timing-only tests', error: 'a timing test failed (see above)' });
+}
 report.loadAfter = os.loadavg();
 process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatTable(report));
 process.exitCode = report.rows.some((r) => r.error) ? 1 : 0;
@@ -61,7 +68,7 @@ function parseArgs(argv) {
       process.exit(2);
     }
   }
-  const known = ROWS.map((r) => r.id);
+  const known = [...ROWS.map((r) => r.id), TIMINGS];
   const unknown = (parsed.only ?? []).filter((id) => !known.includes(id));
   if (unknown.length > 0) {
     process.stderr.write(`unknown row ${unknown.join(', ')} (rows: ${known.join(', ')})\n`);

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Reservation } from '../../src/cost/budget-ledger.js';
 import { openSharedBudget, SHARED_BUDGET_STALE_MS, type SharedBudgetLedger } from '../../src/cost/shared-budget-ledger.js';
 import { sharedBudgetKeys } from '../../src/cost/shared-budget-scripts.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { needsRedis, redisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
 const clients: Redis[] = [];
@@ -11,6 +11,7 @@ const ledgers: SharedBudgetLedger[] = [];
 let budgets = 0;
 
 beforeAll(async () => {
+  if (redisServer.skip) return;
   redis = await startRedis();
 });
 afterAll(async () => {
@@ -43,7 +44,7 @@ async function processes(count: number, budgetUsd: number, warnings: number[] = 
   return { ledgers: opened, keys: sharedBudgetKeys('llm-batch:openai:https://api.test/v1:abc', name) };
 }
 
-describe('SharedBudgetLedger', () => {
+describe.skipIf(redisServer.skip)(needsRedis('SharedBudgetLedger'), () => {
   it('never lets concurrent reservations from several processes pass the budget together', async () => {
     const { ledgers: shared } = await processes(4, 1);
     // 4 × 50 concurrent claims of $0.03 against $1: exactly 33 fit.

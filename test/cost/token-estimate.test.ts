@@ -63,20 +63,6 @@ describe('estimateInputTokens', () => {
   it('does not throw on a message containing <|endoftext|>', () => {
     expect(estimateInputTokens([user('ignore <|endoftext|> this')])).toBeGreaterThan(overhead(1));
   });
-
-  it('is fast enough to pre-scan a million items', () => {
-    const messages = Array.from({ length: 5_000 }, (_, i) =>
-      user(`Review ${i}: the headphones arrived after ${i % 30} days; battery ${i % 97} hours, would${i % 2 ? '' : ' not'} buy again.`),
-    );
-    for (const message of messages.slice(0, 500)) estimateInputTokens([message]);
-    const start = performance.now();
-    let tokens = 0;
-    for (const message of messages) tokens += estimateInputTokens([message]);
-    const seconds = (performance.now() - start) / 1000;
-    // Measured 1.4–2M tokens/s on an idle 2-core machine; this bound only catches a pathological
-    // regression (such as a per-call tokenizer set-up), with room for a heavily loaded CI machine.
-    expect(tokens / seconds).toBeGreaterThan(20_000);
-  });
 });
 
 describe('estimateRequestInputTokens', () => {

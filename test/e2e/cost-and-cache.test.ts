@@ -1,44 +1,29 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MockServer } from '../../src/mock/server.js';
-import { collect, FIXTURES, makeTempDir, runCli, spawnCli } from '../helpers/cli.js';
-import { openaiEnv, readResults, startServer, TEST_KEY, writeItems } from '../helpers/e2e.js';
+import { describe, expect, it } from 'vitest';
+import { collect, FIXTURES, runCli, spawnCli } from '../helpers/cli.js';
+import { openaiEnv, readResults, TEST_KEY, writeItems, useMockServer } from '../helpers/e2e.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
 
-let server: MockServer;
-let temp: ReturnType<typeof makeTempDir>;
-
-beforeAll(async () => {
-  // Priced exactly like gpt-4o-mini, so the server's own bill is comparable with the budget.
-  server = await startServer({ priceInputPerMTok: 0.15, priceOutputPerMTok: 0.6 });
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  temp?.cleanup();
-  server.configure({ latencyMs: 0 });
-  server.resetStats();
-});
+// Priced exactly like gpt-4o-mini, so the server's own bill is comparable with the budget.
+const e2e = useMockServer({ priceInputPerMTok: 0.15, priceOutputPerMTok: 0.6 }, { latencyMs: 0 });
 
 describe('--budget', () => {
   it('stops at the budget at concurrency 64: the server-side bill stays within it (and uses ≥ 80%), exit 3, then resumes with more', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     // Long descriptions make input dominate, like real classification jobs.
     writeItems(input, 3000, (i) => ` ${'lorem ipsum dolor sit amet '.repeat(20)}${i}`);
-    const out = join(temp.dir, 'out.jsonl');
-    const env = openaiEnv(server);
-    server.configure({ latencyMs: 20 });
+    const out = join(e2e.dir(), 'out.jsonl');
+    const env = openaiEnv(e2e.server);
+    e2e.server.configure({ latencyMs: 20 });
     const budget = 0.02;
     const args = ['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', out, '-c', '64', '--max-tokens', '20', '--no-cache', '--quiet'];
     const first = await runCli([...args, '--budget', String(budget)], { env });
     expect(first.code).toBe(3);
     expect(first.stderr).toMatch(/budget/i);
     expect(first.stderr).toContain('--resume');
-    const spent = server.stats().spendUsd;
+    const spent = e2e.server.stats().spendUsd;
     expect(spent).toBeLessThanOrEqual(budget);
     expect(spent).toBeGreaterThanOrEqual(0.8 * budget);
     const partial = readResults(out);
@@ -53,59 +38,56 @@ describe('--budget', () => {
   });
 
   it('refuses --budget for a model without a price, naming the flags that fix it', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     writeItems(input, 3);
     const result = await runCli(
-      ['run', input, '-t', TEMPLATE, '-m', 'my-local-model', '--provider', 'openai', '-o', join(temp.dir, 'o.jsonl'), '--budget', '1', '--no-cache'],
-      { env: openaiEnv(server) },
+      ['run', input, '-t', TEMPLATE, '-m', 'my-local-model', '--provider', 'openai', '-o', join(e2e.dir(), 'o.jsonl'), '--budget', '1', '--no-cache'],
+      { env: openaiEnv(e2e.server) },
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--price-input');
-    expect(server.stats().requests).toBe(0);
+    expect(e2e.server.stats().requests).toBe(0);
   });
 });
 
 describe('estimate', () => {
   it('prints tokens and realtime/batch/cache costs and sends nothing', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     writeItems(input, 40);
-    const result = await runCli(['estimate', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '--cache-dir', join(temp.dir, 'cache')], { env: openaiEnv(server) });
+    const result = await runCli(['estimate', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '--cache-dir', join(e2e.dir(), 'cache')], { env: openaiEnv(e2e.server) });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/items\s+40/);
     expect(result.stdout).toMatch(/cost, realtime\s+\$/);
     expect(result.stdout).toMatch(/cost, batch mode\s+\$/);
     expect(result.stdout).toMatch(/cost with cache/);
-    expect(server.stats().requests).toBe(0);
+    expect(e2e.server.stats().requests).toBe(0);
   });
 });
 
 describe('response cache', () => {
   it('sends each distinct prompt once (in-run dedup), a re-run sends nothing with identical results, and the key is in no cache file', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     // 100 items, 50 distinct prompts: each text appears twice under different ids.
     const rows = Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`, name: `Same ${i % 50}`, description: `text ${i % 50}` }));
     writeFileSync(input, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
-    const cacheDir = join(temp.dir, 'cache');
-    const template = join(temp.dir, 'no-id.hbs');
+    const cacheDir = join(e2e.dir(), 'cache');
+    const template = join(e2e.dir(), 'no-id.hbs');
     writeFileSync(template, 'Classify into one of: A, B, C.\n{{name}}: {{description}}\n');
-    const env = openaiEnv(server);
-    server.configure({ latencyMs: 50 });
+    const env = openaiEnv(e2e.server);
+    e2e.server.configure({ latencyMs: 50 });
     const args = (out: string) => ['run', input, '-t', template, '-m', 'gpt-4o-mini', '-o', out, '--cache-dir', cacheDir, '--quiet'];
 
-    const first = await runCli(args(join(temp.dir, 'a.jsonl')), { env });
+    const first = await runCli(args(join(e2e.dir(), 'a.jsonl')), { env });
     expect(first.code).toBe(0);
-    expect(server.stats().requests).toBe(50);
-    const a = readResults(join(temp.dir, 'a.jsonl'));
+    expect(e2e.server.stats().requests).toBe(50);
+    const a = readResults(join(e2e.dir(), 'a.jsonl'));
     expect(a).toHaveLength(100);
 
-    server.resetStats();
-    const second = await runCli(args(join(temp.dir, 'b.jsonl')), { env });
+    e2e.server.resetStats();
+    const second = await runCli(args(join(e2e.dir(), 'b.jsonl')), { env });
     expect(second.code).toBe(0);
-    expect(server.stats().requests).toBe(0);
-    const b = readResults(join(temp.dir, 'b.jsonl'));
+    expect(e2e.server.stats().requests).toBe(0);
+    const b = readResults(join(e2e.dir(), 'b.jsonl'));
     expect(b.every((r) => r.cached && r.cost_usd === 0)).toBe(true);
     const outputs = (records: typeof a) => Object.fromEntries(records.map((r) => [r.id, r.output]));
     expect(outputs(b)).toEqual(outputs(a));
@@ -116,17 +98,16 @@ describe('response cache', () => {
   });
 
   it('two processes can use one cache directory at once', async () => {
-    temp = makeTempDir();
-    const cacheDir = join(temp.dir, 'cache');
-    const env = openaiEnv(server);
-    server.configure({ latencyMs: 5 });
+    const cacheDir = join(e2e.dir(), 'cache');
+    const env = openaiEnv(e2e.server);
+    e2e.server.configure({ latencyMs: 5 });
     const runs = [0, 1].map((n) => {
-      const input = join(temp.dir, `in${n}.jsonl`);
+      const input = join(e2e.dir(), `in${n}.jsonl`);
       writeItems(input, 200, (i) => ` ${i % 2 === n ? 'shared' : `own-${n}`}`);
-      return collect(spawnCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(temp.dir, `out${n}.jsonl`), '--cache-dir', cacheDir, '--quiet'], { env }));
+      return collect(spawnCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(e2e.dir(), `out${n}.jsonl`), '--cache-dir', cacheDir, '--quiet'], { env }));
     });
     const results = await Promise.all(runs);
     for (const result of results) expect(result.code).toBe(0);
-    for (const n of [0, 1]) expect(readResults(join(temp.dir, `out${n}.jsonl`))).toHaveLength(200);
+    for (const n of [0, 1]) expect(readResults(join(e2e.dir(), `out${n}.jsonl`))).toHaveLength(200);
   });
 });

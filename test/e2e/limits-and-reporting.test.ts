@@ -1,29 +1,14 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MockServer } from '../../src/mock/server.js';
-import { FIXTURES, makeTempDir, runCli } from '../helpers/cli.js';
-import { openaiEnv, readResults, startServer, writeItems } from '../helpers/e2e.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, runCli } from '../helpers/cli.js';
+import { openaiEnv, readResults, writeItems, useMockServer } from '../helpers/e2e.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
 
-let server: MockServer;
-let temp: ReturnType<typeof makeTempDir>;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  temp?.cleanup();
-  server.configure({ latencyMs: 0, rpm: null });
-  server.resetStats();
-});
+const e2e = useMockServer({}, { latencyMs: 0, rpm: null });
 
 function inputOf(count: number): string {
-  temp = makeTempDir();
-  const input = join(temp.dir, 'items.jsonl');
+  const input = join(e2e.dir(), 'items.jsonl');
   writeItems(input, count);
   return input;
 }
@@ -31,15 +16,15 @@ function inputOf(count: number): string {
 describe('rate limits and concurrency', () => {
   it('learns an RPM limit from the headers (no --rpm) and settles just under it with almost no 429s', async () => {
     const input = inputOf(240);
-    server.configure({ rpm: 1200 });
+    e2e.server.configure({ rpm: 1200 });
     const concurrency = 64;
     const result = await runCli(
-      ['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(temp.dir, 'o.jsonl'), '-c', String(concurrency), '--no-cache', '--log-json'],
-      { env: openaiEnv(server) },
+      ['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(e2e.dir(), 'o.jsonl'), '-c', String(concurrency), '--no-cache', '--log-json'],
+      { env: openaiEnv(e2e.server) },
     );
     expect(result.code).toBe(0);
-    const stats = server.stats();
-    expect(readResults(join(temp.dir, 'o.jsonl'))).toHaveLength(240);
+    const stats = e2e.server.stats();
+    expect(readResults(join(e2e.dir(), 'o.jsonl'))).toHaveLength(240);
     expect(stats.rateLimited).toBeLessThanOrEqual(2);
     const learned = result.stderr.split('\n').filter((line) => line.includes('"rate-limits-learned"')).map((line) => JSON.parse(line) as { rpm?: number });
     expect(learned[0]?.rpm).toBeGreaterThan(1000);
@@ -54,23 +39,23 @@ describe('rate limits and concurrency', () => {
 
   it('never has more requests in flight than --concurrency', async () => {
     const input = inputOf(300);
-    server.configure({ latencyMs: { min: 5, max: 40 } });
-    const result = await runCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(temp.dir, 'o.jsonl'), '-c', '7', '--no-cache', '--quiet'], {
-      env: openaiEnv(server),
+    e2e.server.configure({ latencyMs: { min: 5, max: 40 } });
+    const result = await runCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(e2e.dir(), 'o.jsonl'), '-c', '7', '--no-cache', '--quiet'], {
+      env: openaiEnv(e2e.server),
     });
     expect(result.code).toBe(0);
-    expect(server.stats().maxInFlight).toBeLessThanOrEqual(7);
-    expect(server.stats().maxInFlight).toBeGreaterThanOrEqual(5);
+    expect(e2e.server.stats().maxInFlight).toBeLessThanOrEqual(7);
+    expect(e2e.server.stats().maxInFlight).toBeGreaterThanOrEqual(5);
   });
 });
 
 describe('reporting without a TTY', () => {
   it('prints plain progress lines (no ANSI, no carriage returns) and a summary; stdout stays empty', async () => {
     const input = inputOf(60);
-    server.configure({ latencyMs: 50 });
+    e2e.server.configure({ latencyMs: 50 });
     const result = await runCli(
-      ['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(temp.dir, 'o.jsonl'), '-c', '4', '--progress-interval', '0.2', '--no-cache'],
-      { env: { ...openaiEnv(server), NO_COLOR: undefined } },
+      ['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(e2e.dir(), 'o.jsonl'), '-c', '4', '--progress-interval', '0.2', '--no-cache'],
+      { env: { ...openaiEnv(e2e.server), NO_COLOR: undefined } },
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
@@ -81,8 +66,8 @@ describe('reporting without a TTY', () => {
 
   it('--log-json writes one JSON event per line, ending with run-finished', async () => {
     const input = inputOf(20);
-    const result = await runCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(temp.dir, 'o.jsonl'), '--log-json', '--no-cache'], {
-      env: openaiEnv(server),
+    const result = await runCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', join(e2e.dir(), 'o.jsonl'), '--log-json', '--no-cache'], {
+      env: openaiEnv(e2e.server),
     });
     expect(result.code).toBe(0);
     const events = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { type: string; ts: string });
@@ -93,7 +78,7 @@ describe('reporting without a TTY', () => {
 
   it('-o - streams results to stdout and nothing else', async () => {
     const input = inputOf(15);
-    const result = await runCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', '-', '--no-cache'], { env: openaiEnv(server) });
+    const result = await runCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', '-', '--no-cache'], { env: openaiEnv(e2e.server) });
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string });
     expect(lines.map((line) => line.id).sort()).toHaveLength(15);

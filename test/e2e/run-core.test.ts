@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MockServer } from '../../src/mock/server.js';
-import { FIXTURES, makeTempDir, runCli } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, runCli } from '../helpers/cli.js';
 import {
   anthropicEnv,
   expectedAnswers,
@@ -10,40 +9,23 @@ import {
   promptsOf,
   readFailures,
   readResults,
-  startServer,
   writeItems,
+  useMockServer,
 } from '../helpers/e2e.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
 
-let server: MockServer;
-let temp: ReturnType<typeof makeTempDir>;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  temp?.cleanup();
-  server.resetStats();
-});
-
-function fresh() {
-  temp = makeTempDir();
-  return temp.dir;
-}
+const e2e = useMockServer();
 
 const common = ['-t', TEMPLATE, '--no-cache', '--quiet'];
 
 describe('llm-batch run, end to end', () => {
   it('runs 500 JSONL items over the OpenAI wire, each output matching its own input', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'items.jsonl');
     const items = writeItems(input, 500);
     const out = join(dir, 'out.jsonl');
-    const result = await runCli(['run', input, '-m', 'gpt-4o-mini', '-o', out, '-c', '32', ...common], { env: openaiEnv(server) });
+    const result = await runCli(['run', input, '-m', 'gpt-4o-mini', '-o', out, '-c', '32', ...common], { env: openaiEnv(e2e.server) });
     expect(result.stderr).toContain('500 ok');
     expect(result.code).toBe(0);
 
@@ -57,7 +39,7 @@ describe('llm-batch run, end to end', () => {
       expect(record.usage.input_tokens).toBeGreaterThan(0);
       expect(record.cost_usd).toBeGreaterThan(0);
     }
-    expect(server.stats().requests).toBe(500);
+    expect(e2e.server.stats().requests).toBe(500);
     const state = JSON.parse(readFileSync(join(dir, 'out.state.json'), 'utf8'));
     expect(state.fingerprint).toMatchObject({ model: 'gpt-4o-mini', provider: 'openai' });
     expect(state.totals.succeeded).toBe(500);
@@ -65,7 +47,7 @@ describe('llm-batch run, end to end', () => {
   });
 
   it('runs a CSV with quoted fields and embedded newlines over the Anthropic wire', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'items.csv');
     writeFileSync(
       input,
@@ -75,7 +57,7 @@ describe('llm-batch run, end to end', () => {
         'a3,"Café table","Ünïcödé, 木"\r\n',
     );
     const out = join(dir, 'out.jsonl');
-    const result = await runCli(['run', input, '-m', 'claude-haiku-4-5', '-o', out, ...common], { env: anthropicEnv(server) });
+    const result = await runCli(['run', input, '-m', 'claude-haiku-4-5', '-o', out, ...common], { env: anthropicEnv(e2e.server) });
     expect(result.code).toBe(0);
     const rows = [
       { id: 'a1', name: 'Kettle, steel', description: 'Boils "fast"\nand quietly' },
@@ -86,29 +68,29 @@ describe('llm-batch run, end to end', () => {
     const results = readResults(out);
     expect(results.map((r) => r.id).sort()).toEqual(['a1', 'a2', 'a3']);
     for (const record of results) expect(record.output).toBe(expected.get(record.id)?.text);
-    expect(Object.keys(server.stats().byPath)).toEqual(['/v1/messages']);
+    expect(Object.keys(e2e.server.stats().byPath)).toEqual(['/v1/messages']);
   });
 
   it('refuses an existing output without --resume or --overwrite, sending nothing', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'items.jsonl');
     writeItems(input, 5);
     const out = join(dir, 'out.jsonl');
     writeFileSync(out, '');
-    const result = await runCli(['run', input, '-m', 'gpt-4o-mini', '-o', out, ...common], { env: openaiEnv(server) });
+    const result = await runCli(['run', input, '-m', 'gpt-4o-mini', '-o', out, ...common], { env: openaiEnv(e2e.server) });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('already exists');
     expect(result.stderr).toContain('--resume');
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(server.stats().requests).toBe(0);
+    expect(e2e.server.stats().requests).toBe(0);
   });
 
   it('--resume after a partial run requests only the missing items; on a finished output it sends nothing', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'items.jsonl');
     const items = writeItems(input, 120);
     const out = join(dir, 'out.jsonl');
-    const env = openaiEnv(server);
+    const env = openaiEnv(e2e.server);
     const first = await runCli(['run', input, '-m', 'gpt-4o-mini', '-o', out, '--limit', '50', ...common], { env });
     expect(first.code).toBe(0);
     expect(readResults(out)).toHaveLength(50);
@@ -118,23 +100,23 @@ describe('llm-batch run, end to end', () => {
     const results = readResults(out);
     expect(results).toHaveLength(120);
     expect(new Set(results.map((r) => r.id)).size).toBe(120);
-    const counts = server.stats().requestCountsByPrompt;
+    const counts = e2e.server.stats().requestCountsByPrompt;
     for (const prompt of await promptsOf(TEMPLATE, items)) expect(counts[prompt]).toBe(1);
-    expect(server.stats().requests).toBe(120);
+    expect(e2e.server.stats().requests).toBe(120);
 
-    server.resetStats();
+    e2e.server.resetStats();
     const third = await runCli(['run', input, '-m', 'gpt-4o-mini', '-o', out, '--resume', ...common], { env });
     expect(third.code).toBe(0);
-    expect(server.stats().requests).toBe(0);
+    expect(e2e.server.stats().requests).toBe(0);
     expect(readResults(out)).toHaveLength(120);
   });
 
   it('--resume refuses a changed model unless --force, saying what changed', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'items.jsonl');
     writeItems(input, 3);
     const out = join(dir, 'out.jsonl');
-    const env = openaiEnv(server);
+    const env = openaiEnv(e2e.server);
     expect((await runCli(['run', input, '-m', 'gpt-4o-mini', '-o', out, ...common], { env })).code).toBe(0);
     const changed = await runCli(['run', input, '-m', 'gpt-4o', '-o', out, '--resume', ...common], { env });
     expect(changed.code).toBe(2);
@@ -156,47 +138,47 @@ describe('bad input: exit 2, a message naming the problem, no request, no output
 
   for (const testCase of cases) {
     it(testCase.name, async () => {
-      const dir = fresh();
+      const dir = e2e.dir();
       const input = join(dir, testCase.file);
       if (testCase.content !== '') writeFileSync(input, testCase.content);
       const out = join(dir, 'out.jsonl');
       const args = ['run', input, '-o', out, ...common, ...(testCase.args ?? [])];
       if (!args.includes('-m')) args.push('-m', 'gpt-4o-mini');
-      const result = await runCli(args, { env: openaiEnv(server) });
+      const result = await runCli(args, { env: openaiEnv(e2e.server) });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(testCase.message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
-      expect(server.stats().requests).toBe(0);
+      expect(e2e.server.stats().requests).toBe(0);
       expect(existsSync(out)).toBe(false);
       expect(existsSync(join(dir, 'out.state.json'))).toBe(false);
     });
   }
 
   it('--on-bad-item skip records bad rows as failures and processes the rest', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'mixed.jsonl');
     writeFileSync(input, '{"id":"1","name":"a","description":"x"}\n{"id":"2", broken\n{"id":"3","name":"c"}\n{"id":"4","name":"d","description":"y"}\n');
     const out = join(dir, 'out.jsonl');
-    const result = await runCli(['run', input, '-o', out, '-m', 'gpt-4o-mini', '--on-bad-item', 'skip', ...common], { env: openaiEnv(server) });
+    const result = await runCli(['run', input, '-o', out, '-m', 'gpt-4o-mini', '--on-bad-item', 'skip', ...common], { env: openaiEnv(e2e.server) });
     expect(result.code).toBe(1);
     expect(readResults(out).map((r) => r.id).sort()).toEqual(['1', '4']);
     const failures = readFailures(join(dir, 'out.failed.jsonl'));
     expect(failures.map((f) => f.error.class).sort()).toEqual(['input', 'template']);
-    expect(server.stats().requests).toBe(2);
+    expect(e2e.server.stats().requests).toBe(2);
   });
 
   it('--on-bad-item skip records a repeated id as a failure naming its first line, and sends the first once', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'dup.jsonl');
     writeFileSync(input, '{"id":"1","name":"a","description":"x"}\n{"id":"2","name":"b","description":"y"}\n{"id":"1","name":"c","description":"z"}\n');
     const out = join(dir, 'out.jsonl');
-    const result = await runCli(['run', input, '-o', out, '-m', 'gpt-4o-mini', '--on-bad-item', 'skip', ...common], { env: openaiEnv(server) });
+    const result = await runCli(['run', input, '-o', out, '-m', 'gpt-4o-mini', '--on-bad-item', 'skip', ...common], { env: openaiEnv(e2e.server) });
     expect(result.code).toBe(1);
     expect(readResults(out).map((r) => r.id).sort()).toEqual(['1', '2']);
     const failures = readFailures(join(dir, 'out.failed.jsonl'));
     expect(failures.map((f) => [f.id, f.error.class, f.error.message])).toEqual([
       ['1', 'input', 'line 3: duplicate id "1" (first seen on line 1)'],
     ]);
-    expect(server.stats().requests).toBe(2);
+    expect(e2e.server.stats().requests).toBe(2);
   });
 });

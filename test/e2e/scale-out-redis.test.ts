@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer } from '../../src/mock/server.js';
 import { FIXTURES, makeTempDir, runCli, spawnCli, collect } from '../helpers/cli.js';
 import { openaiEnv, readResults, startServer, TEST_KEY, writeItems } from '../helpers/e2e.js';
-import { freePort, startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { freePort, needsRedis, redisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
 const common = ['-t', TEMPLATE, '-m', 'gpt-4o-mini', '--no-cache', '--quiet'];
@@ -16,6 +16,7 @@ let temp: ReturnType<typeof makeTempDir>;
 const servers: MockServer[] = [];
 
 beforeAll(async () => {
+  if (redisServer.skip) return;
   redis = await startRedis();
   client = new Redis(redis.url);
 });
@@ -55,7 +56,7 @@ function steadyPerMinute(timestamps: number[]): number {
   return ((high - low) / (sorted[high] - sorted[low])) * 60_000;
 }
 
-describe('--redis: limits shared by processes', () => {
+describe.skipIf(redisServer.skip)(needsRedis('--redis: limits shared by processes'), () => {
   it('two shard processes together keep to one RPM limit, use at least 90% of it, and do every item once', async () => {
     const rpm = 1200;
     const target = await server({ rpm });
@@ -100,23 +101,6 @@ describe('--redis: limits shared by processes', () => {
     expect(runs.map((run) => run.code).sort()).toEqual([3, 3]);
   });
 
-  it('stops with exit 2 before any request when Redis is unreachable', async () => {
-    const target = await server();
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
-    writeItems(input, 5);
-    const out = join(temp.dir, 'out.jsonl');
-    const port = await freePort();
-    const run = await runCli(['run', input, ...common, '-o', out], {
-      env: openaiEnv(target, { LLM_BATCH_REDIS_URL: `redis://user:hunter2@127.0.0.1:${port}` }),
-    });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`cannot reach Redis at redis://127.0.0.1:${port}`);
-    expect(run.stderr).not.toContain('hunter2');
-    expect(target.stats().requests).toBe(0);
-    expect(existsSync(out)).toBe(false);
-  });
-
   it("finishes a run whose limiter settings vanish from Redis mid-run (bottleneck's SETTINGS_KEY_NOT_FOUND)", async () => {
     const target = await server();
     temp = makeTempDir();
@@ -137,5 +121,25 @@ describe('--redis: limits shared by processes', () => {
     expect(new Set(readResults(out).map((record) => record.id)).size).toBe(40);
     expect(run.stderr).not.toContain('SETTINGS_KEY_NOT_FOUND');
     for (const key of settings) expect(await client.exists(key)).toBe(1);
+  });
+});
+
+// Needs no Redis server: it proves what happens when none answers.
+describe('--redis without a server', () => {
+  it('stops with exit 2 before any request when Redis is unreachable', async () => {
+    const target = await server();
+    temp = makeTempDir();
+    const input = join(temp.dir, 'items.jsonl');
+    writeItems(input, 5);
+    const out = join(temp.dir, 'out.jsonl');
+    const port = await freePort();
+    const run = await runCli(['run', input, ...common, '-o', out], {
+      env: openaiEnv(target, { LLM_BATCH_REDIS_URL: `redis://user:hunter2@127.0.0.1:${port}` }),
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`cannot reach Redis at redis://127.0.0.1:${port}`);
+    expect(run.stderr).not.toContain('hunter2');
+    expect(target.stats().requests).toBe(0);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -1,40 +1,26 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shardOf } from '../../src/input/shard.js';
-import type { MockServer } from '../../src/mock/server.js';
-import { FIXTURES, makeTempDir, runCli } from '../helpers/cli.js';
-import { openaiEnv, readResults, startServer, writeItems } from '../helpers/e2e.js';
+import { FIXTURES, runCli } from '../helpers/cli.js';
+import { openaiEnv, readResults, writeItems, useMockServer } from '../helpers/e2e.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
 const ITEMS = 240;
 const SHARDS = 3;
 
-let server: MockServer;
-let temp: ReturnType<typeof makeTempDir>;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  temp?.cleanup();
-  server.resetStats();
-});
+const e2e = useMockServer();
 
 describe('--shard k/n, end to end', () => {
   it('splits one input over three processes: disjoint, complete, each shard exactly its hash, merged by status', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     const items = writeItems(input, ITEMS);
-    const outputOf = (k: number) => join(temp.dir, `out-${k}.jsonl`);
+    const outputOf = (k: number) => join(e2e.dir(), `out-${k}.jsonl`);
     const shards = Array.from({ length: SHARDS }, (_, i) => i + 1);
 
     const runs = await Promise.all(
       shards.map((k) =>
         runCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '--no-cache', '--quiet', '--shard', `${k}/${SHARDS}`, '-o', outputOf(k)], {
-          env: openaiEnv(server),
+          env: openaiEnv(e2e.server),
         }),
       ),
     );
@@ -51,26 +37,25 @@ describe('--shard k/n, end to end', () => {
       // Progress and the summary count only the shard's items.
       expect(runs[index].stderr).toContain(`${ids.length} ok`);
     }
-    expect(server.stats().requests).toBe(ITEMS);
+    expect(e2e.server.stats().requests).toBe(ITEMS);
 
-    const status = await runCli(['status', '--json', join(temp.dir, 'out-*.jsonl')]);
+    const status = await runCli(['status', '--json', join(e2e.dir(), 'out-*.jsonl')]);
     expect(status.code, status.stderr).toBe(0);
     const merged = JSON.parse(status.stdout).merged;
     expect(merged).toMatchObject({ outputs: SHARDS, done: ITEMS, pending: { count: 0, inScope: ITEMS } });
   });
 
   it('is stable: a second run of a shard finds everything done and sends nothing', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     writeItems(input, 60);
-    const out = join(temp.dir, 'out-2.jsonl');
+    const out = join(e2e.dir(), 'out-2.jsonl');
     const args = ['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '--no-cache', '--quiet', '--shard', '2/2', '-o', out];
-    const first = await runCli(args, { env: openaiEnv(server) });
+    const first = await runCli(args, { env: openaiEnv(e2e.server) });
     expect(first.code, first.stderr).toBe(0);
-    const sent = server.stats().requests;
-    const again = await runCli([...args, '--resume'], { env: openaiEnv(server) });
+    const sent = e2e.server.stats().requests;
+    const again = await runCli([...args, '--resume'], { env: openaiEnv(e2e.server) });
     expect(again.code, again.stderr).toBe(0);
-    expect(server.stats().requests).toBe(sent);
+    expect(e2e.server.stats().requests).toBe(sent);
     expect(readResults(out)).toHaveLength(sent);
   });
 });

@@ -1,14 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MockServer } from '../../src/mock/server.js';
+import { describe, expect, it } from 'vitest';
 import { anthropicWire } from '../../src/providers/anthropic-wire.js';
 import { openaiWire } from '../../src/providers/openai-wire.js';
 import type { RequestParams, WireFormat } from '../../src/providers/types.js';
 import { compileOutputSchema } from '../../src/providers/validate-output.js';
 import { loadTemplate } from '../../src/template/load-template.js';
-import { FIXTURES, makeTempDir, runCli } from '../helpers/cli.js';
-import { anthropicEnv, openaiEnv, readFailures, readResults, startServer, writeItems } from '../helpers/e2e.js';
+import { FIXTURES, runCli } from '../helpers/cli.js';
+import { anthropicEnv, openaiEnv, readFailures, readResults, writeItems, useMockServer } from '../helpers/e2e.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
 const PIXEL = join(FIXTURES, 'template-pixel.png');
@@ -18,30 +17,14 @@ const SCHEMA = {
   properties: {
     category: { type: 'string', enum: ['Electronics', 'Home', 'Clothing', 'Books'] },
     confidence: { type: 'number', minimum: 0, maximum: 1 },
-    tags: { type: 'array', items: { type: 'string' } },
+    // Optional and nullable: the form OpenAI's strict mode accepts for an optional field.
+    tags: { type: ['array', 'null'], items: { type: 'string' } },
   },
   required: ['category', 'confidence'],
   additionalProperties: false,
 };
 
-let server: MockServer;
-let temp: ReturnType<typeof makeTempDir>;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  temp?.cleanup();
-  server.resetStats();
-});
-
-function fresh(): string {
-  temp = makeTempDir();
-  return temp.dir;
-}
+const e2e = useMockServer();
 
 function writeSchema(dir: string): string {
   const path = join(dir, 'schema.json');
@@ -50,8 +33,8 @@ function writeSchema(dir: string): string {
 }
 
 const WIRES = [
-  { name: 'OpenAI', model: 'gpt-4o-mini', wire: openaiWire, env: () => openaiEnv(server), path: '/v1/chat/completions' },
-  { name: 'Anthropic', model: 'claude-haiku-4-5', wire: anthropicWire, env: () => anthropicEnv(server), path: '/v1/messages' },
+  { name: 'OpenAI', model: 'gpt-4o-mini', wire: openaiWire, env: () => openaiEnv(e2e.server), path: '/v1/chat/completions' },
+  { name: 'Anthropic', model: 'claude-haiku-4-5', wire: anthropicWire, env: () => anthropicEnv(e2e.server), path: '/v1/messages' },
 ] as const;
 
 /** The bodies the CLI must have sent: the template rendered per item, through the provider's wire format. */
@@ -63,7 +46,7 @@ async function expectedBodies(wire: WireFormat, rows: Array<Record<string, unkno
 }
 
 function receivedBodies(): string[] {
-  return server
+  return e2e.server
     .requests()
     .map((r) => JSON.stringify(r.body))
     .sort();
@@ -71,7 +54,7 @@ function receivedBodies(): string[] {
 
 describe.each(WIRES)('--schema over the $name wire', ({ model, wire, env, path }) => {
   it('sends the wire\'s structured-output request, and every result has `parsed` satisfying the schema', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'items.jsonl');
     const items = writeItems(input, 30);
     const out = join(dir, 'out.jsonl');
@@ -89,7 +72,7 @@ describe.each(WIRES)('--schema over the $name wire', ({ model, wire, env, path }
 
     // Byte for byte what the wire format builds (its fixtures are checked in test/providers/).
     expect(receivedBodies()).toEqual(await expectedBodies(wire, items, { model, extra: {}, schema: { name: 'answer', schema: SCHEMA } }));
-    const sample = server.requests()[0];
+    const sample = e2e.server.requests()[0];
     expect(sample.path).toBe(path);
     if (wire.id === 'openai') {
       expect(sample.body).toMatchObject({
@@ -102,7 +85,7 @@ describe.each(WIRES)('--schema over the $name wire', ({ model, wire, env, path }
   });
 
   it('retries an invalid answer, then records it as an invalid_output dead letter', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'items.jsonl');
     writeItems(input, 6, (i) => (i === 4 ? ' [[invalid-output]]' : ''));
     const out = join(dir, 'out.jsonl');
@@ -114,16 +97,16 @@ describe.each(WIRES)('--schema over the $name wire', ({ model, wire, env, path }
     // Two invalid-answer retries after the first try (MAX_INVALID_OUTPUT_RETRIES).
     expect(failures[0]).toMatchObject({ id: 'item-4', attempts: 3, error: { class: 'invalid_output' } });
     expect(failures[0].error.message).toMatch(/does not match the schema/);
-    expect(server.stats().requests).toBe(5 + 3);
+    expect(e2e.server.stats().requests).toBe(5 + 3);
     // The invalid answers were paid for: the run's token totals include them.
     const state = JSON.parse(readFileSync(join(dir, 'out.state.json'), 'utf8'));
-    expect(state.totals).toMatchObject({ succeeded: 5, failed: 1, inputTokens: server.stats().tokens.input, outputTokens: server.stats().tokens.output });
+    expect(state.totals).toMatchObject({ succeeded: 5, failed: 1, inputTokens: e2e.server.stats().tokens.input, outputTokens: e2e.server.stats().tokens.output });
   });
 });
 
 describe.each(WIRES)('--image-field over the $name wire', ({ model, wire, env }) => {
   it('sends a URL and a local PNG as the wire\'s image content parts', async () => {
-    const dir = fresh();
+    const dir = e2e.dir();
     const input = join(dir, 'items.jsonl');
     const rows = [
       { id: 'url', name: 'Lamp', description: 'a lamp photo', image: 'https://example.com/lamp.png' },
@@ -137,7 +120,7 @@ describe.each(WIRES)('--image-field over the $name wire', ({ model, wire, env })
 
     expect(receivedBodies()).toEqual(await expectedBodies(wire, rows, { model, extra: {} }, { imageField: 'image' }));
     const base64 = readFileSync(PIXEL).toString('base64');
-    const parts = server.requests().flatMap((r) => {
+    const parts = e2e.server.requests().flatMap((r) => {
       const messages = (r.body as { messages: Array<{ content: unknown }> }).messages;
       return messages.flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : [])).filter((p) => p.type !== 'text');
     });

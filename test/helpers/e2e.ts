@@ -1,15 +1,58 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { mockAnswer, lastUserText } from '../../src/mock/answer.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
-import type { MockServerOptions } from '../../src/mock/options.js';
+import type { MockConfigPatch, MockServerOptions } from '../../src/mock/options.js';
 import { loadTemplate } from '../../src/template/load-template.js';
 import type { ResultRecord, FailureRecord } from '../../src/journal/records.js';
+import { makeTempDir } from './cli.js';
 
 export const TEST_KEY = 'sk-test-e2e-0123456789abcdef';
 
 /** A mock server on 127.0.0.1:0 that accepts only TEST_KEY. */
 export function startServer(options: MockServerOptions = {}): Promise<MockServer> {
   return startMockServer({ apiKey: TEST_KEY, ...options });
+}
+
+/** What an end-to-end file shares: one mock server, and a temporary folder per test. */
+export interface E2eContext {
+  /** The file's mock server (started before its first test, closed after its last). */
+  readonly server: MockServer;
+  /** This test's temporary folder: made on first use, removed after the test. */
+  dir(): string;
+}
+
+/**
+ * The set-up every end-to-end file needs: a mock server on 127.0.0.1:0 accepting only TEST_KEY for the
+ * whole file, and a fresh temporary folder per test. After each test the folder is removed, the server's
+ * stats are reset and `restore` (what tests may have changed with `configure`) is applied. Call it at the
+ * top level of the test file.
+ */
+export function useMockServer(options: MockServerOptions = {}, restore?: MockConfigPatch): E2eContext {
+  let server: MockServer | undefined;
+  let temp: ReturnType<typeof makeTempDir> | undefined;
+  beforeAll(async () => {
+    server = await startServer(options);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  afterEach(() => {
+    temp?.cleanup();
+    temp = undefined;
+    if (restore) server?.configure(restore);
+    server?.resetStats();
+  });
+  return {
+    get server() {
+      if (server === undefined) throw new Error('useMockServer: the server starts in beforeAll; use it inside a test');
+      return server;
+    },
+    dir() {
+      temp ??= makeTempDir();
+      return temp.dir;
+    },
+  };
 }
 
 /** Env for the OpenAI wire against `server`. */

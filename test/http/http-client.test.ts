@@ -203,3 +203,48 @@ describe('createHttpClient with an injected MockAgent', () => {
     await agent.close();
   });
 });
+
+describe('createHttpClient for Batch API control calls', () => {
+  const ORIGIN = 'https://api.example.test';
+  const KEY = 'sk-test-secret-key-123456';
+
+  function mocked() {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    return { agent, pool: agent.get(ORIGIN), http: createHttpClient({ dispatcher: agent, secrets: [KEY] }) };
+  }
+
+  it('sends a GET without a body and parses the JSON answer', async () => {
+    const { agent, pool, http } = mocked();
+    pool.intercept({ path: '/v1/batches/b1', method: 'GET' }).reply(200, { id: 'b1' }, { headers: { 'X-Request-Id': 'req_1' } });
+    await expect(http.send('GET', `${ORIGIN}/v1/batches/b1`, {})).resolves.toEqual({ status: 200, headers: { 'x-request-id': 'req_1' }, body: { id: 'b1' } });
+    await agent.close();
+  });
+
+  it('streams the non-blank lines of a download and turns a refused one into a redacted ApiError', async () => {
+    const { agent, pool, http } = mocked();
+    pool.intercept({ path: '/results', method: 'GET' }).reply(200, '{"a":1}\n\n{"b":2}\n');
+    pool.intercept({ path: '/results', method: 'GET' }).reply(401, { error: { message: `bad key ${KEY}`, type: 'authentication_error' } });
+    const lines: string[] = [];
+    for await (const line of http.lines(`${ORIGIN}/results`, {})) lines.push(line);
+    expect(lines).toEqual(['{"a":1}', '{"b":2}']);
+    const error = await rejection((async () => {
+      for await (const _line of http.lines(`${ORIGIN}/results`, {})) void _line;
+    })());
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(401);
+    expect(JSON.stringify((error as ApiError).body) + (error as Error).message + String((error as Error).stack)).not.toContain(KEY);
+    await agent.close();
+  });
+
+  it('redacts the key from the message and stack of an error that is not a transport failure', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent.get(ORIGIN).intercept({ path: '/v1/batches', method: 'GET' }).replyWithError(new Error(`odd failure for ${KEY}`));
+    const http = createHttpClient({ dispatcher: agent, secrets: [KEY] });
+    const error = (await rejection(http.send('GET', `${ORIGIN}/v1/batches`, {}))) as Error;
+    expect(error.message).toContain('odd failure');
+    expect(`${error.message}${String(error.stack)}`).not.toContain(KEY);
+    await agent.close();
+  });
+});

@@ -102,41 +102,5 @@ describe('loadResumeState', () => {
     expect(state.done.size).toBe(0);
     expect(state.failedLatest.size).toBe(0);
   });
-
-  it('loads a 1,000,000-line results file (timings printed, not asserted)', async () => {
-    const paths = outputPathsFor(path.join(tempDir(), 'big.jsonl'));
-    const count = 1_000_000;
-    writeBigResults(paths.results, count);
-    writeLines(paths.failed, [failure('item-5', 'superseded'), failure('extra', 'still failed')]);
-    const megabytes = fs.statSync(paths.results).size / 1e6;
-
-    const idsStarted = performance.now();
-    const ids = await loadResumeState(paths);
-    const idsSeconds = (performance.now() - idsStarted) / 1000;
-    const totalsStarted = performance.now();
-    const withTotals = await loadResumeState(paths, { withTotals: true });
-    const totalsSeconds = (performance.now() - totalsStarted) / 1000;
-
-    console.log(
-      `[bench] resume: ${count} result lines (${megabytes.toFixed(0)} MB): ids in ${idsSeconds.toFixed(2)} s, ` +
-        `with totals (full JSON.parse) in ${totalsSeconds.toFixed(2)} s`,
-    );
-    expect(ids.done.size).toBe(count);
-    expect([...ids.failedLatest.keys()]).toEqual(['extra']);
-    expect(withTotals.totals?.succeeded).toBe(count);
-    expect(withTotals.totals?.inputTokens).toBe(count * 100);
-  });
 });
 
-/** Writes result lines in large chunks: the writer's own speed is measured in journal-writer.test.ts. */
-function writeBigResults(file: string, count: number): void {
-  const fd = fs.openSync(file, 'w');
-  const [head, tail] = JSON.stringify(result('ID')).split('"ID"');
-  const chunkLines = 10_000;
-  for (let start = 0; start < count; start += chunkLines) {
-    let chunk = '';
-    for (let i = start; i < Math.min(count, start + chunkLines); i += 1) chunk += `${head}"item-${i}"${tail}\n`;
-    fs.writeSync(fd, chunk);
-  }
-  fs.closeSync(fd);
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedResponseError } from '../../src/http/errors.js';
 import { openaiWire, usesMaxCompletionTokens } from '../../src/providers/openai-wire.js';
+import { toOutputSchema } from '../../src/providers/output-schema.js';
 import type { ChatRequest } from '../../src/providers/types.js';
 import { loadFixture } from './load-fixture.js';
 
@@ -38,8 +39,38 @@ describe('openaiWire request', () => {
     ['gpt-4o', false],
     ['gpt-4.1-mini', false],
     ['llama3.1:8b', false],
+    ['ft:o4-mini-2025-04-16:acme::BxY12', true],
+    ['ft:gpt-4o-mini-2024-07-18:acme::abc', false],
   ])('%s uses max_completion_tokens: %s', (model, expected) => {
     expect(usesMaxCompletionTokens(model)).toBe(expected);
+  });
+});
+
+describe('openaiWire structured output', () => {
+  const body = (schema: Record<string, unknown>) =>
+    openaiWire.buildBody({ messages: [], params: { model: 'gpt-4o-mini', extra: {}, schema: toOutputSchema(schema) } }) as {
+      response_format: { json_schema: { schema: Record<string, unknown>; strict: boolean } };
+    };
+
+  it('wraps a non-object root in an object, strict when the wrapped schema qualifies', () => {
+    expect(body({ type: 'string', enum: ['yes', 'no'] }).response_format.json_schema).toEqual({
+      name: 'answer',
+      schema: { type: 'object', properties: { value: { type: 'string', enum: ['yes', 'no'] } }, required: ['value'], additionalProperties: false },
+      strict: true,
+    });
+  });
+
+  it('keeps $defs at the root of a wrapped schema so its $refs still resolve', () => {
+    const wrapped = body({ type: 'array', items: { $ref: '#/$defs/tag' }, $defs: { tag: { type: 'string' } } }).response_format.json_schema;
+    expect(wrapped.schema).toMatchObject({ $defs: { tag: { type: 'string' } }, properties: { value: { type: 'array', items: { $ref: '#/$defs/tag' } } } });
+  });
+
+  it('sends an allOf schema unchanged with strict: false, never a closed and unsatisfiable copy', () => {
+    const schema = {
+      type: 'object',
+      allOf: [{ properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'string' } }, required: ['b'] }],
+    };
+    expect(body(schema).response_format.json_schema).toMatchObject({ schema, strict: false });
   });
 });
 
@@ -64,9 +95,10 @@ describe('openaiWire response', () => {
     });
   });
 
-  it('returns a refusal as the answer text', () => {
+  it('reads message.refusal as a refusal with the model’s text, never as the answer', () => {
     const completion = openaiWire.parseCompletion(loadFixture('provider-openai-refusal-response.json'));
-    expect(completion.text).toBe("I'm sorry, I can't help with that request.");
+    expect(completion.text).toBe('');
+    expect(completion.refusal).toBe("I'm sorry, I can't help with that request.");
     expect(completion.usage).toMatchObject({ inputTokens: 40, outputTokens: 12, cachedInputTokens: 0, reasoningTokens: 0 });
   });
 

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
+import { usageError } from '../helpers/usage-error.js';
 import { inferProvider } from '../../src/providers/registry.js';
 import { resolveProviderSettings } from '../../src/providers/resolve-provider.js';
 
 const KEYS = { OPENAI_API_KEY: 'sk-openai-secret-1', ANTHROPIC_API_KEY: 'sk-ant-secret-2' };
 
-function usageError(run: () => unknown): UsageError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('inferProvider', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { InvalidOutputError } from '../../src/http/errors.js';
+import { InvalidOutputError, RefusalError } from '../../src/providers/invalid-output-error.js';
+import { toOutputSchema } from '../../src/providers/output-schema.js';
 import type { Completion, OutputSchema } from '../../src/providers/types.js';
 import { compileOutputSchema, validateOutput } from '../../src/providers/validate-output.js';
 
@@ -25,11 +26,29 @@ function completion(text: string, truncated = false): Completion {
 }
 
 function failure(result: ReturnType<typeof validateOutput>): InvalidOutputError {
-  if (result.ok) throw new Error('expected a failure');
+  if (result.ok || !(result.error instanceof InvalidOutputError)) throw new Error('expected an invalid-output failure');
   return result.error;
 }
 
 describe('validateOutput', () => {
+  it('fails a refusal whatever was asked for, with the model’s text, never as an answer', () => {
+    const refused = { ...completion(''), refusal: 'I can’t help with that.' };
+    for (const expectation of [{}, { jsonOutput: true }, { schema: { name: 's', schema: { type: 'object' } } }]) {
+      const result = validateOutput(refused, expectation);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error).toBeInstanceOf(RefusalError);
+        expect(result.error.message).toContain('I can’t help with that.');
+      }
+    }
+  });
+
+  it('unwraps a wrapped non-object root into parsed', () => {
+    const schema = toOutputSchema({ type: 'string', enum: ['positive', 'negative'] });
+    expect(validateOutput(completion('{"value":"positive"}'), { schema })).toEqual({ ok: true, parsed: 'positive' });
+    expect(validateOutput(completion('{"value":"meh"}'), { schema }).ok).toBe(false);
+  });
+
   it('checks nothing when neither a schema nor JSON was asked for', () => {
     expect(validateOutput(completion('plain words'), {})).toEqual({ ok: true, parsed: undefined });
   });

@@ -3,12 +3,12 @@ import {
   ApiError,
   createAbortError,
   createApiError,
-  InvalidOutputError,
   MalformedResponseError,
   NetworkError,
   TimeoutError,
 } from '../../src/http/errors.js';
 import type { FailureClass } from '../../src/journal/records.js';
+import { InvalidOutputError, RefusalError } from '../../src/providers/invalid-output-error.js';
 import { classifyFailure, formatDuration } from '../../src/retry/classify-failure.js';
 import type { Disposition } from '../../src/retry/types.js';
 import { loadFixtureText } from '../providers/load-fixture.js';
@@ -32,6 +32,21 @@ const completion = {
   model: 'gpt-4o-mini',
 };
 
+describe('classifyFailure: a model the key cannot use', () => {
+  it('stops the run with the words the caller gives for the model', () => {
+    const error = apiError(404, { error: { message: 'The model `gpt-9` does not exist', type: 'invalid_request_error', code: 'model_not_found' } });
+    const outcome = classifyFailure(error, { maxWaitMs: MAX_WAIT_MS, describeMissingModel: (message) => `gpt-9 is unknown (${message})` });
+    expect(outcome).toMatchObject({ disposition: 'fatal', info: { code: 'model_not_found', message: expect.stringMatching(/^gpt-9 is unknown \(HTTP 404/) } });
+  });
+});
+
+describe('classifyFailure: refusals', () => {
+  it('dead-letters a refusal at once, with its text', () => {
+    const refused = new RefusalError({ ...completion, text: '', refusal: 'No.' });
+    expect(classify(refused)).toMatchObject({ disposition: 'dead-letter', info: { class: 'refusal', message: 'the model refused to answer: No.' } });
+  });
+});
+
 describe('classifyFailure: HTTP statuses', () => {
   it.each<[string, ApiError, Disposition, FailureClass, boolean]>([
     ['401', apiError(401, loadFixtureText('provider-openai-error-invalid-key.json')), 'fatal', 'auth', false],
@@ -50,7 +65,12 @@ describe('classifyFailure: HTTP statuses', () => {
     ['504', apiError(504), 'retry', 'server', false],
     ['520 (other 5xx)', apiError(520), 'retry', 'server', false],
     ['400', apiError(400, loadFixtureText('provider-anthropic-error-invalid-request.json')), 'dead-letter', 'bad_request', false],
-    ['404', apiError(404, { error: { message: 'The model `gpt-9` does not exist', type: 'invalid_request_error', code: 'model_not_found' } }), 'dead-letter', 'bad_request', false],
+    ['OpenAI 404 model_not_found', apiError(404, { error: { message: 'The model `gpt-9` does not exist', type: 'invalid_request_error', code: 'model_not_found' } }), 'fatal', 'bad_request', false],
+    ['Anthropic 404 not_found_error', apiError(404, { type: 'error', error: { type: 'not_found_error', message: 'model: claude-9' } }), 'fatal', 'bad_request', false],
+    ['404 for anything else', apiError(404, '<html>Not Found</html>'), 'dead-letter', 'bad_request', false],
+    ['400 with x-should-retry: true', apiError(400, {}, { 'x-should-retry': 'true' }), 'retry', 'server', false],
+    ['500 with x-should-retry: false', apiError(500, {}, { 'x-should-retry': 'false' }), 'dead-letter', 'server', false],
+    ['429 with x-should-retry: false', apiError(429, {}, { 'x-should-retry': 'false' }), 'dead-letter', 'rate_limit', false],
     ['413', apiError(413, { type: 'error', error: { type: 'request_too_large', message: 'Request exceeds the maximum size' } }), 'dead-letter', 'bad_request', false],
     ['422', apiError(422), 'dead-letter', 'bad_request', false],
     ['418 (other 4xx)', apiError(418), 'dead-letter', 'bad_request', false],

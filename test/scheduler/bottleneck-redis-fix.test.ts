@@ -2,7 +2,7 @@ import Bottleneck from 'bottleneck';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyBottleneckRedisFix, isBottleneckRedisFixApplied, lostState } from '../../src/scheduler/bottleneck-redis-fix.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { needsRedis, redisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { sleep } from './scheduler-helpers.js';
 
 let redis: TestRedis;
@@ -12,6 +12,7 @@ const limiters: Bottleneck[] = [];
 const errors: unknown[] = [];
 
 beforeAll(async () => {
+  if (redisServer.skip) return;
   redis = await startRedis();
   client = new Redis(redis.url);
   connection = new Bottleneck.IORedisConnection({ client });
@@ -46,7 +47,7 @@ describe('lostState', () => {
   });
 });
 
-describe('bottleneck Redis recovery fix', () => {
+describe.skipIf(redisServer.skip)(needsRedis('bottleneck Redis recovery fix'), () => {
   it('is installed on this bottleneck version', () => {
     expect(applyBottleneckRedisFix()).toBe(true);
     expect(isBottleneckRedisFixApplied()).toBe(true);

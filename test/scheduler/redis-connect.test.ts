@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { connectRedis } from '../../src/scheduler/redis-connect.js';
 import { describeRedisUrl } from '../../src/scheduler/redis-url.js';
-import { freePort, startRedis } from '../helpers/redis-server.js';
+import { freePort, needsRedis, redisServer, startRedis } from '../helpers/redis-server.js';
 
 describe('describeRedisUrl', () => {
   it.each([
@@ -29,7 +29,7 @@ describe('connectRedis', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  it('connects and answers PING', async () => {
+  it.skipIf(redisServer.skip)(needsRedis('connects and answers PING'), async () => {
     const redis = await startRedis();
     try {
       const client = await connectRedis(redis.url);

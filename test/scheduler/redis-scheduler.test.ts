@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openRedisLink, type RedisLink } from '../../src/scheduler/redis-link.js';
 import type { SchedulerOptions } from '../../src/scheduler/scheduler.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { needsRedis, redisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { sleep, startRecording } from './scheduler-helpers.js';
 
 /**
@@ -16,6 +16,7 @@ let account = 0;
 const errors: unknown[] = [];
 
 beforeAll(async () => {
+  if (redisServer.skip) return;
   redis = await startRedis();
 });
 afterAll(async () => {
@@ -49,7 +50,7 @@ function expectNoErrors(...recordings: Array<ReturnType<typeof startRecording>>)
   expect([...errors, ...warnings]).toEqual([]);
 }
 
-describe('clustered scheduler (--redis)', () => {
+describe.skipIf(redisServer.skip)(needsRedis('clustered scheduler (--redis)'), () => {
   it('shares the request rate: 600 rpm for both together, not each', async () => {
     const [a, b] = await twoProcesses({ concurrency: 8, rpm: 600 });
     const origin = performance.now();

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyBottleneckRedisFix } from '../../src/scheduler/bottleneck-redis-fix.js';
 import { DEAD_CLIENT_MS, RedisUpkeep, requestLimiterKeys, sweepRequestLimiter } from '../../src/scheduler/redis-upkeep.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
+import { needsRedis, redisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { deferred, sleep } from './scheduler-helpers.js';
 
 let redis: TestRedis;
@@ -12,6 +12,7 @@ const connections: Bottleneck.IORedisConnection[] = [];
 const limiters: Bottleneck[] = [];
 
 beforeAll(async () => {
+  if (redisServer.skip) return;
   applyBottleneckRedisFix();
   redis = await startRedis();
   client = new Redis(redis.url);
@@ -39,7 +40,7 @@ function newConnection(): Bottleneck.IORedisConnection {
   return connection;
 }
 
-describe('redis upkeep', () => {
+describe.skipIf(redisServer.skip)(needsRedis('redis upkeep'), () => {
   it('gives back, when stopping, the slots of jobs the limiter dropped without freeing', async () => {
     const id = 'upkeep-release';
     const connection = newConnection();

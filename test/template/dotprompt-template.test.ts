@@ -46,7 +46,7 @@ describe('.prompt templates (Dotprompt)', () => {
     expect(template.defaults.jsonOutput).toBeUndefined();
   });
 
-  it('keeps a JSON Schema as it is and maps other config keys to request params', async () => {
+  it('keeps a JSON Schema as it is and other config keys under their Dotprompt names', async () => {
     const template = await loadPrompt(
       [
         '---',
@@ -64,7 +64,7 @@ describe('.prompt templates (Dotprompt)', () => {
     );
     expect(template.defaults).toEqual({
       model: 'openai/gpt-4o-mini',
-      params: { top_p: 0.5, seed: 3 },
+      params: { topP: 0.5, seed: 3 },
       schema: { type: 'object', properties: { label: { type: 'string' } } },
     });
   });

@@ -3,7 +3,7 @@ import { UsageError } from '../../src/errors.js';
 import { checkFrontMatter, toTemplateDefaults } from '../../src/template/front-matter.js';
 
 describe('toTemplateDefaults', () => {
-  it('maps model, temperature, maxOutputTokens and renames known config keys', () => {
+  it('maps model, temperature, maxOutputTokens and keeps other config keys under their Dotprompt names', () => {
     const defaults = toTemplateDefaults(
       {
         model: 'gpt-4o-mini',
@@ -15,7 +15,7 @@ describe('toTemplateDefaults', () => {
       model: 'gpt-4o-mini',
       temperature: 0.2,
       maxTokens: 64,
-      params: { top_p: 0.9, stop: ['\n\n'], seed: 7, reasoning_effort: 'low' },
+      params: { topP: 0.9, stopSequences: ['\n\n'], seed: 7, reasoning_effort: 'low' },
     });
   });
 

@@ -4,10 +4,9 @@
  */
 import { anthropicWire } from '../anthropic-wire.js';
 import { jsonArrayBody } from './body-source.js';
-import type { BatchHttp } from './batch-http.js';
 import { encodeAnthropicBatchRequest, readAnthropicBatch, readAnthropicResultLine } from './anthropic-batch-shapes.js';
-import { callWithRetry, type RetryPolicy } from './retry-call.js';
-import type { BatchClient, BatchLimits, BatchSnapshot } from './types.js';
+import { callWithRetry } from './retry-call.js';
+import type { BatchClient, BatchLimits, BatchSnapshot, HttpBatchClientOptions } from './types.js';
 
 /**
  * Anthropic's limits are 100,000 requests and 256 MB per batch; bytes are counted in decimal megabytes,
@@ -15,18 +14,9 @@ import type { BatchClient, BatchLimits, BatchSnapshot } from './types.js';
  */
 export const ANTHROPIC_BATCH_LIMITS: Readonly<BatchLimits> = { maxRequests: 100_000, maxBytes: 256_000_000 };
 
-export interface AnthropicBatchClientOptions {
-  /** Without `/v1` and without a trailing slash. */
-  baseUrl: string;
-  apiKey: string;
-  http: BatchHttp;
-  retry: RetryPolicy;
-  /** @default ANTHROPIC_BATCH_LIMITS */
-  limits?: Partial<BatchLimits>;
-}
-
-export function createAnthropicBatchClient(options: AnthropicBatchClientOptions): BatchClient {
-  const { baseUrl, http, retry } = options;
+/** `baseUrl` has no `/v1`. */
+export function createAnthropicBatchClient(options: HttpBatchClientOptions): BatchClient {
+  const { baseUrl, http, retry, uploadTimeoutMs } = options;
   const { 'content-type': _json, ...headers } = anthropicWire.headers(options.apiKey);
   const batchUrl = (batchId: string) => `${baseUrl}/v1/messages/batches/${encodeURIComponent(batchId)}`;
 
@@ -50,25 +40,25 @@ export function createAnthropicBatchClient(options: AnthropicBatchClientOptions)
       // The requests travel inside the create call: there is no separate upload step.
       onStep('submitting');
       const body = jsonArrayBody('requests', encoded);
-      const create = async () => readAnthropicBatch(await http.upload(`${baseUrl}/v1/messages/batches`, headers, body, signal));
+      const create = async () => readAnthropicBatch((await http.upload(`${baseUrl}/v1/messages/batches`, headers, body, { signal, timeoutMs: uploadTimeoutMs })).body);
       const snapshot = await callWithRetry('create the message batch', create, retry, signal);
       return { id: snapshot.id, status: snapshot.status };
     },
 
     poll(batchId, signal) {
-      const get = async () => readAnthropicBatch(await http.json('GET', batchUrl(batchId), headers, undefined, signal));
+      const get = async () => readAnthropicBatch((await http.send('GET', batchUrl(batchId), headers, { signal })).body);
       return callWithRetry(`poll batch ${batchId}`, get, retry, signal);
     },
 
     async *results(snapshot, signal) {
-      for await (const line of http.lines(resultsUrl(snapshot), headers, signal)) {
+      for await (const line of http.lines(resultsUrl(snapshot), headers, { signal })) {
         const outcome = readAnthropicResultLine(line);
         if (outcome !== undefined) yield outcome;
       }
     },
 
     cancel(batchId, signal) {
-      const post = async () => readAnthropicBatch(await http.json('POST', `${batchUrl(batchId)}/cancel`, headers, undefined, signal));
+      const post = async () => readAnthropicBatch((await http.send('POST', `${batchUrl(batchId)}/cancel`, headers, { signal })).body);
       return callWithRetry(`cancel batch ${batchId}`, post, retry, signal);
     },
 

@@ -2,18 +2,20 @@
  * Pure translation of Anthropic Message Batches shapes: `requests[]` elements, the message_batch object
  * and the lines of `results_url` (`{custom_id, result: {type: succeeded|errored|canceled|expired, …}}`).
  */
+import type { BatchCreateParams, MessageBatch } from '@anthropic-ai/sdk/resources/messages/batches';
 import { MalformedResponseError } from '../../http/errors.js';
 import { redactSecrets } from '../../http/redact.js';
 import { buildAnthropicBody, parseAnthropicCompletion } from '../anthropic-wire.js';
 import type { ChatRequest } from '../types.js';
-import { isRecord, readCount, readString } from '../wire-helpers.js';
+import { isRecord, type Loose, readCount, readString } from '../wire-helpers.js';
 import { parseJsonLine } from './json-line.js';
 import { failureFromAnthropicError, failureFromMalformed } from './result-failures.js';
 import type { BatchEnd, BatchItemOutcome, BatchSnapshot } from './types.js';
 
 /** One element of the create body's `requests`. */
 export function encodeAnthropicBatchRequest(customId: string, request: ChatRequest): string {
-  return JSON.stringify({ custom_id: customId, params: buildAnthropicBody(request) });
+  const entry: BatchCreateParams.Request = { custom_id: customId, params: buildAnthropicBody(request) };
+  return JSON.stringify(entry);
 }
 
 /** `GET /v1/messages/batches/{id}` → our snapshot. `processing_status`: in_progress, canceling, ended. */
@@ -21,7 +23,8 @@ export function readAnthropicBatch(body: unknown): BatchSnapshot {
   if (!isRecord(body) || typeof body.id !== 'string' || typeof body.processing_status !== 'string') {
     throw new MalformedResponseError('the answer is not an Anthropic message_batch object');
   }
-  const counts = isRecord(body.request_counts) ? body.request_counts : {};
+  const batch = body as Loose<MessageBatch>;
+  const counts = batch.request_counts ?? {};
   const succeeded = readCount(counts.succeeded);
   const failed = readCount(counts.errored) + readCount(counts.canceled) + readCount(counts.expired);
   const ended = body.processing_status === 'ended';
@@ -30,7 +33,7 @@ export function readAnthropicBatch(body: unknown): BatchSnapshot {
     status: body.processing_status,
     ...(ended && { end: endOf(body) }),
     counts: { total: readCount(counts.processing) + succeeded + failed, completed: succeeded, failed },
-    resultRefs: typeof body.results_url === 'string' && body.results_url !== '' ? [body.results_url] : [],
+    resultRefs: typeof batch.results_url === 'string' && batch.results_url !== '' ? [batch.results_url] : [],
   };
 }
 

@@ -5,20 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-
-export interface BodySource {
-  contentType: string;
-  /** Exact byte length. */
-  length: number;
-  /** A fresh stream of the body (one per attempt). */
-  open(): Readable;
-}
+import type { StreamBody } from '../../http/http-client.js';
 
 /** Pieces are grouped into buffers of about this size: one write per piece would be slow for small lines. */
 const BUFFER_BYTES = 64 * 1024;
 
 /** A body made of `pieces()` in order; `pieces` is called once to measure and once per `open()`. */
-export function concatBody(contentType: string, pieces: () => Iterable<string>): BodySource {
+export function concatBody(contentType: string, pieces: () => Iterable<string>): StreamBody {
   let length = 0;
   for (const piece of pieces()) length += Buffer.byteLength(piece);
   return { contentType, length, open: () => Readable.from(groupIntoBuffers(pieces())) };
@@ -49,7 +42,7 @@ export interface MultipartFile {
 }
 
 /** `multipart/form-data` with plain text fields and one JSONL file (OpenAI `POST /files`). */
-export function multipartBody(fields: Readonly<Record<string, string>>, file: MultipartFile): BodySource {
+export function multipartBody(fields: Readonly<Record<string, string>>, file: MultipartFile): StreamBody {
   const boundary = `llm-batch-${randomBytes(12).toString('hex')}`;
   function* pieces(): Generator<string> {
     for (const [name, value] of Object.entries(fields)) {
@@ -67,7 +60,7 @@ export function multipartBody(fields: Readonly<Record<string, string>>, file: Mu
 }
 
 /** `{"requests":[…]}` from already-encoded elements (Anthropic `POST /v1/messages/batches`). */
-export function jsonArrayBody(key: string, elements: readonly string[]): BodySource {
+export function jsonArrayBody(key: string, elements: readonly string[]): StreamBody {
   function* pieces(): Generator<string> {
     yield `{${JSON.stringify(key)}:[`;
     for (let i = 0; i < elements.length; i += 1) {

@@ -2,8 +2,8 @@
  * The in-process batch client for `-m mock --mode batch`: no network, no key. Batches end after a short
  * simulated delay and answer with `mockAnswer`, so a newcomer sees the whole batch flow offline.
  */
-import { capToMaxTokens, mockAnswer } from '../../mock/answer.js';
-import type { ChatRequest, Completion } from '../types.js';
+import { mockCompletion } from '../mock.js';
+import type { ChatRequest } from '../types.js';
 import type { BatchClient, BatchItemOutcome, BatchLimits, BatchSnapshot } from './types.js';
 
 /** The mock takes what OpenAI takes. */
@@ -68,7 +68,7 @@ export function createMockBatchClient(options: MockBatchClientOptions = {}): Bat
     async *results(done): AsyncGenerator<BatchItemOutcome> {
       const batch = batches.get(done.id);
       if (batch === undefined || batch.canceled) return;
-      for (const { customId, request } of batch.requests) yield { customId, kind: 'succeeded', completion: answer(request) };
+      for (const { customId, request } of batch.requests) yield { customId, kind: 'succeeded', completion: mockCompletion(request) };
     },
     async cancel(batchId) {
       const batch = batches.get(batchId);
@@ -77,18 +77,5 @@ export function createMockBatchClient(options: MockBatchClientOptions = {}): Bat
       return snapshot(batch);
     },
     close: async () => undefined,
-  };
-}
-
-function answer(request: ChatRequest): Completion {
-  const raw = mockAnswer(request);
-  // As the mock server does: structured output is never cut short into invalid JSON.
-  const capped = request.params.schema ? { ...raw, truncated: false } : capToMaxTokens(raw, request.params.maxTokens);
-  return {
-    text: capped.text,
-    finishReason: capped.truncated ? 'length' : 'stop',
-    truncated: capped.truncated,
-    usage: { inputTokens: capped.usage.inputTokens, outputTokens: capped.usage.outputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
-    model: request.params.model,
   };
 }

@@ -7,7 +7,6 @@ import { MalformedResponseError } from '../../http/errors.js';
 import { openaiWire } from '../openai-wire.js';
 import { isRecord } from '../wire-helpers.js';
 import { multipartBody } from './body-source.js';
-import type { BatchHttp } from './batch-http.js';
 import {
   encodeOpenAiBatchLine,
   OPENAI_BATCH_ENDPOINT,
@@ -15,8 +14,8 @@ import {
   readOpenAiBatch,
   readOpenAiResultLine,
 } from './openai-batch-shapes.js';
-import { callWithRetry, type RetryPolicy } from './retry-call.js';
-import type { BatchClient, BatchLimits, BatchSnapshot, SubmittedBatch } from './types.js';
+import { callWithRetry } from './retry-call.js';
+import type { BatchClient, BatchLimits, BatchSnapshot, HttpBatchClientOptions, SubmittedBatch } from './types.js';
 
 /**
  * OpenAI's limits are 50,000 requests and 200 MB per input file. Bytes are counted in decimal megabytes
@@ -27,20 +26,11 @@ export const OPENAI_BATCH_LIMITS: Readonly<BatchLimits> = { maxRequests: 50_000,
 /** Batches listed when looking for one whose create answer was lost. */
 const RECOVERY_LIST_LIMIT = 100;
 
-export interface OpenAiBatchClientOptions {
-  /** With `/v1`, without a trailing slash. */
-  baseUrl: string;
-  apiKey: string;
-  http: BatchHttp;
-  retry: RetryPolicy;
-  /** @default OPENAI_BATCH_LIMITS */
-  limits?: Partial<BatchLimits>;
-}
-
-export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): BatchClient {
-  const { baseUrl, http, retry } = options;
+/** `baseUrl` includes `/v1`. */
+export function createOpenAiBatchClient(options: HttpBatchClientOptions): BatchClient {
+  const { baseUrl, http, retry, uploadTimeoutMs } = options;
   const headers = { authorization: openaiWire.headers(options.apiKey).authorization };
-  const getJson = (path: string, signal: AbortSignal) => http.json('GET', `${baseUrl}${path}`, headers, undefined, signal);
+  const getJson = async (path: string, signal: AbortSignal) => (await http.send('GET', `${baseUrl}${path}`, headers, { signal })).body;
 
   /** A create whose answer was lost (reset, timeout, 5xx) may have worked: look for a batch over our file. */
   async function findBatchOver(fileId: string, signal: AbortSignal): Promise<SubmittedBatch | undefined> {
@@ -60,14 +50,14 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
     async submit(encoded, { signal, onStep }) {
       onStep('uploading');
       const body = multipartBody({ purpose: 'batch' }, { field: 'file', filename: 'llm-batch-requests.jsonl', contentType: 'application/jsonl', lines: encoded });
-      const upload = async () => readId(await http.upload(`${baseUrl}/files`, headers, body, signal), 'file');
+      const upload = async () => readId((await http.upload(`${baseUrl}/files`, headers, body, { signal, timeoutMs: uploadTimeoutMs })).body, 'file');
       const fileId = await callWithRetry('upload the batch file', upload, retry, signal);
       onStep('submitting');
       const create = { input_file_id: fileId, endpoint: OPENAI_BATCH_ENDPOINT, completion_window: OPENAI_COMPLETION_WINDOW };
       return callWithRetry(
         'create the batch',
         async () => {
-          const snapshot = readOpenAiBatch(await http.json('POST', `${baseUrl}/batches`, headers, create, signal));
+          const snapshot = readOpenAiBatch((await http.postJson(`${baseUrl}/batches`, headers, create, { signal })).body);
           return { id: snapshot.id, status: snapshot.status, inputFileId: fileId };
         },
         retry,
@@ -82,7 +72,7 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
 
     async *results(snapshot: BatchSnapshot, signal) {
       for (const fileId of snapshot.resultRefs) {
-        for await (const line of http.lines(`${baseUrl}/files/${encodeURIComponent(fileId)}/content`, headers, signal)) {
+        for await (const line of http.lines(`${baseUrl}/files/${encodeURIComponent(fileId)}/content`, headers, { signal })) {
           const outcome = readOpenAiResultLine(line);
           if (outcome !== undefined) yield outcome;
         }
@@ -91,7 +81,7 @@ export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): Batc
 
     cancel(batchId, signal) {
       const url = `${baseUrl}/batches/${encodeURIComponent(batchId)}/cancel`;
-      return callWithRetry(`cancel batch ${batchId}`, async () => readOpenAiBatch(await http.json('POST', url, headers, undefined, signal)), retry, signal);
+      return callWithRetry(`cancel batch ${batchId}`, async () => readOpenAiBatch((await http.send('POST', url, headers, { signal })).body), retry, signal);
     },
 
     close: () => http.close(),

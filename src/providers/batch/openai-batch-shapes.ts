@@ -2,24 +2,37 @@
  * Pure translation of OpenAI Batch API shapes: request lines, the batch object, and the lines of the
  * output and error files (`{id, custom_id, response: {status_code, request_id, body}, error}`).
  */
+import type { Batch } from 'openai/resources/batches';
 import { MalformedResponseError } from '../../http/errors.js';
 import { redactSecrets } from '../../http/redact.js';
 import { buildOpenAiBody, parseOpenAiCompletion } from '../openai-wire.js';
 import type { ChatRequest } from '../types.js';
-import { isRecord, readCount, readString } from '../wire-helpers.js';
+import { isRecord, type Loose, readCount, readString } from '../wire-helpers.js';
 import { parseJsonLine } from './json-line.js';
 import { failureFromMalformed, failureFromOpenAiError, failureFromStatus } from './result-failures.js';
 import type { BatchEnd, BatchItemOutcome, BatchSnapshot } from './types.js';
 
 /** Every request of a batch goes to this endpoint; it is also the batch's `endpoint`. */
-export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions';
+export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions' satisfies Batch['endpoint'];
 
 /** The only window OpenAI offers. */
 export const OPENAI_COMPLETION_WINDOW = '24h';
 
 /** One line of the input file. */
 export function encodeOpenAiBatchLine(customId: string, request: ChatRequest): string {
-  return JSON.stringify({ custom_id: customId, method: 'POST', url: OPENAI_BATCH_ENDPOINT, body: buildOpenAiBody(request) });
+  const line: OpenAiBatchInputLine = { custom_id: customId, method: 'POST', url: OPENAI_BATCH_ENDPOINT, body: buildOpenAiBody(request) };
+  return JSON.stringify(line);
+}
+
+/**
+ * A line of the batch input file (the OpenAPI spec's `BatchRequestInput`; openai-node has no type for it).
+ * `url` is one of `Batch['endpoint']`, so a path the Batch API lacks fails the typecheck.
+ */
+interface OpenAiBatchInputLine {
+  custom_id: string;
+  method: 'POST';
+  url: Batch['endpoint'];
+  body: ReturnType<typeof buildOpenAiBody>;
 }
 
 const ENDS: Readonly<Record<string, BatchEnd>> = {
@@ -34,14 +47,15 @@ export function readOpenAiBatch(body: unknown): BatchSnapshot {
   if (!isRecord(body) || typeof body.id !== 'string' || typeof body.status !== 'string') {
     throw new MalformedResponseError('the answer is not an OpenAI batch object');
   }
-  const counts = isRecord(body.request_counts) ? body.request_counts : {};
-  const refs = [body.output_file_id, body.error_file_id].filter((ref): ref is string => typeof ref === 'string' && ref !== '');
-  const errors = isRecord(body.errors) && Array.isArray(body.errors.data) ? body.errors.data.filter(isRecord) : [];
+  const batch = body as Loose<Batch> & { id: string; status: string };
+  const counts = batch.request_counts ?? {};
+  const refs = [batch.output_file_id, batch.error_file_id].filter((ref): ref is string => typeof ref === 'string' && ref !== '');
+  const errors = Array.isArray(batch.errors?.data) ? batch.errors.data.filter(isRecord) : [];
   const message = errors.map((error) => readString(error.message, readString(error.code, 'error'))).join('; ');
   return {
-    id: body.id,
-    status: body.status,
-    ...(ENDS[body.status] !== undefined && { end: ENDS[body.status] }),
+    id: batch.id,
+    status: batch.status,
+    ...(ENDS[batch.status] !== undefined && { end: ENDS[batch.status] }),
     counts: { total: readCount(counts.total), completed: readCount(counts.completed), failed: readCount(counts.failed) },
     ...(message !== '' && { message: redactSecrets(message) }),
     resultRefs: refs,

@@ -1,9 +1,11 @@
 /**
- * The batch control calls go through the project's one retry policy (`retry/`): the same classification
- * and backoff as realtime requests, so an upload, a create or a poll survives 429s, 5xx and resets.
+ * The batch control calls go through the project's one retry policy and loop (`retry/`): the same
+ * classification, backoff and retry rule as realtime requests, so an upload, a create or a poll survives
+ * 429s, 5xx and resets.
  */
 import { computeBackoff } from '../../retry/backoff.js';
 import { classifyFailure } from '../../retry/classify-failure.js';
+import { retryLoop } from '../../retry/retry-loop.js';
 import type { FailureInfo } from '../../journal/records.js';
 import { BatchCallError } from './batch-call-error.js';
 
@@ -45,19 +47,22 @@ export async function callWithRetry<T>(
 ): Promise<T> {
   const random = policy.random ?? Math.random;
   const now = policy.now ?? Date.now;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (error) {
-      const outcome = classifyFailure(error, { maxWaitMs: policy.maxWaitMs, nowMs: now() });
-      if (outcome.disposition !== 'retry' || attempt > policy.maxRetries) throw new BatchCallError(operation, outcome);
-      const delayMs = computeBackoff(attempt, outcome.retryAfterMs, random);
-      policy.onRetry?.({ operation, attempt, delayMs, info: outcome.info });
-      await policy.sleep(delayMs, signal);
-    }
-    if (recover) {
-      const found = await recover().catch(() => undefined);
-      if (found !== undefined) return found;
-    }
-  }
+  const result = await retryLoop<T>({
+    limits: { maxRetries: policy.maxRetries },
+    async attempt(attempt) {
+      if (attempt > 1 && recover) {
+        const found = await recover().catch(() => undefined);
+        if (found !== undefined) return found;
+      }
+      return call();
+    },
+    judge: (error) => classifyFailure(error, { maxWaitMs: policy.maxWaitMs, nowMs: now() }),
+    delayMs: (attempt, outcome) => computeBackoff(attempt, outcome.retryAfterMs, random),
+    onRetry: (attempt, delayMs, outcome) => policy.onRetry?.({ operation, attempt, delayMs, info: outcome.info }),
+    wait: (ms) => policy.sleep(ms, signal),
+  });
+  if (result.kind === 'ok') return result.value;
+  // The loop stops only through `judge`, and classifyFailure never asks it to.
+  if (result.kind === 'stopped') throw new Error(`${operation}: retry loop stopped without a verdict`);
+  throw new BatchCallError(operation, result.outcome);
 }

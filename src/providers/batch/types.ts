@@ -2,8 +2,23 @@
  * The provider-neutral view of a Batch API (OpenAI Batch, Anthropic Message Batches, the in-process mock).
  * The run engine talks only to `BatchClient`; each provider translates to its own endpoints and shapes.
  */
+import type { HttpClient } from '../../http/http-client.js';
 import type { FailureInfo } from '../../journal/records.js';
 import type { ChatRequest, Completion, ProviderId } from '../types.js';
+import type { RetryPolicy } from './retry-call.js';
+
+/** What an HTTP Batch API client is built from (`create-batch-client.ts`). */
+export interface HttpBatchClientOptions {
+  /** As for realtime requests (OpenAI's with `/v1`, Anthropic's without), without a trailing slash. */
+  baseUrl: string;
+  apiKey: string;
+  http: HttpClient;
+  /** Deadline of the call that carries the requests (OpenAI's upload, Anthropic's create): up to 200+ MB. */
+  uploadTimeoutMs: number;
+  retry: RetryPolicy;
+  /** Lower than the provider's own limits. @default the provider's */
+  limits?: Partial<BatchLimits>;
+}
 
 /** How much one batch may hold; inputs beyond it are split into several batches. */
 export interface BatchLimits {

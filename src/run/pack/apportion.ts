@@ -3,6 +3,7 @@
  * what was billed: integer shares by the largest-remainder method (the same rule parliaments use for seats).
  */
 import type { Usage } from '../../providers/types.js';
+import { mapTokens, TOKEN_KIND_NAMES, TOKEN_KINDS } from '../../usage/token-usage.js';
 
 /** Costs are shared in pico-dollars, the precision `roundUsd` keeps in records. */
 const PICO_PER_USD = 1e12;
@@ -39,18 +40,8 @@ export function apportion(total: number, weights: readonly number[]): number[] {
  */
 export function apportionUsage(usage: Usage, inputWeights: readonly number[]): Usage[] {
   const even = inputWeights.map(() => 1);
-  const input = apportion(usage.inputTokens, inputWeights);
-  const cached = apportion(usage.cachedInputTokens, inputWeights);
-  const cacheWrite = apportion(usage.cacheWriteTokens, inputWeights);
-  const output = apportion(usage.outputTokens, even);
-  const reasoning = apportion(usage.reasoningTokens, even);
-  return inputWeights.map((_, i) => ({
-    inputTokens: input[i],
-    outputTokens: output[i],
-    cachedInputTokens: cached[i],
-    cacheWriteTokens: cacheWrite[i],
-    reasoningTokens: reasoning[i],
-  }));
+  const shares = new Map(TOKEN_KIND_NAMES.map((kind) => [kind, apportion(usage[kind], TOKEN_KINDS[kind].side === 'input' ? inputWeights : even)]));
+  return inputWeights.map((_, i) => mapTokens((kind) => shares.get(kind)?.[i] ?? 0));
 }
 
 /** Split a cost in USD by `weights` (null stays null: an unknown price is never a fake 0). */

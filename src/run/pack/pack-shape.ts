@@ -26,10 +26,17 @@ export interface PackAnswerShape {
   jsonOutput: boolean;
   /** The schema of the whole packed answer. */
   schema: OutputSchema;
+  /** The item schema wraps a non-object root (`output-schema.ts`): `parsed` is this property. */
+  unwrap?: string;
 }
 
 /** The entry shape for a run's output settings. */
 export function describePackAnswer(params: Pick<RequestParams, 'schema' | 'jsonOutput'>): PackAnswerShape {
+  const shape = describeEntries(params);
+  return params.schema?.unwrap === undefined ? shape : { ...shape, unwrap: params.schema.unwrap };
+}
+
+function describeEntries(params: Pick<RequestParams, 'schema' | 'jsonOutput'>): PackAnswerShape {
   const itemSchema = params.schema?.schema;
   if (itemSchema !== undefined && isObjectSchema(itemSchema) && !hasOwnId(itemSchema)) {
     return { placement: 'fields', itemSchema, jsonOutput: false, schema: wrap(itemSchema, fieldsEntry(itemSchema)) };

@@ -7,6 +7,7 @@ import { toResultRecord } from '../../journal/result-record.js';
 import type { ResultRecord, RunMode } from '../../journal/records.js';
 import type { Completion, Usage } from '../../providers/types.js';
 import { compileOutputSchema } from '../../providers/validate-output.js';
+import { addTokens, zeroTokens } from '../../usage/token-usage.js';
 import { apportionUsage, apportionUsd } from './apportion.js';
 import { PACK_ANSWER_KEY, PACK_ID_KEY, PACK_ITEMS_KEY } from './pack-format.js';
 import type { PackAnswerShape } from './pack-shape.js';
@@ -60,13 +61,13 @@ export function splitPackedAnswer(input: PackSplitInput): PackSplit {
 
   const answered: SplitAnswer[] = [];
   const fallback: Array<{ id: string; reason: string }> = [];
-  const unused = { usage: zeroUsage(), costUsd: input.costUsd === null ? null : 0 };
+  const unused = { usage: zeroTokens(), costUsd: input.costUsd === null ? null : 0 };
   members.forEach((member, i) => {
     const entry = byId.get(member.id);
     const answer = entry === undefined ? 'missing from the packed answer' : readAnswer(entry, shape);
     if (typeof answer === 'string') {
       fallback.push({ id: member.id, reason: answer });
-      addUsage(unused.usage, usages[i]);
+      addTokens(unused.usage, usages[i]);
       if (unused.costUsd !== null) unused.costUsd += costs[i] ?? 0;
       return;
     }
@@ -101,7 +102,7 @@ function readAnswer(entry: Record<string, unknown>, shape: PackAnswerShape): { o
   if (shape.itemSchema !== undefined) {
     const validate = compileOutputSchema(shape.itemSchema);
     if (!validate(value)) return `the answer does not match the schema: ${validate.errors?.[0]?.instancePath || '/'} ${validate.errors?.[0]?.message ?? 'is invalid'}`;
-    return { output: JSON.stringify(value), parsed: value };
+    return { output: JSON.stringify(value), parsed: shape.unwrap === undefined ? value : (value as Record<string, unknown>)[shape.unwrap] };
   }
   if (shape.jsonOutput) {
     if (!isRecord(value)) return 'the answer is not a JSON object';
@@ -140,18 +141,6 @@ function toRecord(
 function stripCodeFence(text: string): string {
   const match = /^\s*```[a-zA-Z]*\s*\n([\s\S]*?)\n?\s*```\s*$/.exec(text);
   return match ? match[1] : text;
-}
-
-function zeroUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
-}
-
-function addUsage(total: Usage, part: Usage): void {
-  total.inputTokens += part.inputTokens;
-  total.outputTokens += part.outputTokens;
-  total.cachedInputTokens += part.cachedInputTokens;
-  total.cacheWriteTokens += part.cacheWriteTokens;
-  total.reasoningTokens += part.reasoningTokens;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,7 +2,7 @@ import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { parseMultipart } from '../../../src/mock/batch-multipart.js';
 import { jsonArrayBody, multipartBody } from '../../../src/providers/batch/body-source.js';
-import { splitLines } from '../../../src/providers/batch/batch-http.js';
+import { splitLines } from '../../../src/http/split-lines.js';
 
 describe('body sources', () => {
   it('builds a JSON array body with an exact length, re-readable for retries', async () => {

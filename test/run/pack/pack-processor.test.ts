@@ -88,7 +88,7 @@ describe('PackProcessor', () => {
     expect(h.stats.requestsSent).toBe(3);
     expect(h.packer.savings).toMatchObject({ requestsSaved: 7, fallbackItems: 0 });
     // The shares add up to what the three requests billed.
-    expect(h.results.reduce((sum, r) => sum + r.usage.input_tokens, 0)).toBe(h.stats.inputTokens);
+    expect(h.results.reduce((sum, r) => sum + r.usage.input_tokens, 0)).toBe(h.stats.tokens.inputTokens);
   });
 
   it('a lone leftover item goes as an ordinary single request', async () => {

@@ -1,11 +1,11 @@
 /**
- * A quick throughput check: printed, not asserted (CI machines vary). Client and server share one
+ * The mock server's throughput: printed, not asserted (machines vary). Client and server share one
  * process here, so the server alone is faster than this number.
  */
 import { Pool } from 'undici';
 import { afterAll, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../src/mock/server.js';
-import { OPENAI_HEADERS, openaiBody } from './mock-client.js';
+import { startMockServer, type MockServer } from '../../../src/mock/server.js';
+import { OPENAI_HEADERS, openaiBody } from '../../mock/mock-client.js';
 
 const CONCURRENCY = 64;
 const DURATION_MS = 2000;

@@ -1,8 +1,8 @@
 /**
- * The exact command that continues a run: the user's own arguments, with --overwrite dropped and
- * --resume added, quoted so it can be pasted into a shell.
+ * The hint printed when a run stops short: the command that continues it, which is the user's own
+ * arguments with --overwrite dropped and --resume added, quoted so it can be pasted into a shell.
  */
-export function buildResumeCommand(args: readonly string[]): string {
+export function resumeHint(args: readonly string[]): string {
   const kept = withoutRedisPasswords(args.filter((arg) => arg !== '--overwrite'));
   if (!kept.includes('--resume')) kept.push('--resume');
   return ['llm-batch', ...kept].map(quoteForShell).join(' ');
