@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { defaultCacheDir } from '../cache/default-cache-dir.js';
 import { estimateWorstCaseOutputTokens } from '../cost/output-limits.js';
+import { DEFAULT_BREAKER_LIMITS } from '../run/circuit-breaker.js';
 import { UsageError } from '../errors.js';
 import { detectFormat, STDIN_PATH } from '../input/detect-format.js';
 import { parseShard } from '../input/shard.js';
@@ -119,6 +120,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     rpm: flags.rpm,
     tpm: flags.tpm,
     maxRetries: flags.maxRetries,
+    breaker: { first: flags.breakerFirst ?? DEFAULT_BREAKER_LIMITS.first, streak: flags.breakerStreak ?? DEFAULT_BREAKER_LIMITS.streak },
     timeoutMs: Math.round(flags.timeout * 1000),
     maxWaitMs: Math.round(flags.maxWait * 1000),
     budgetUsd: flags.budget,

@@ -30,6 +30,8 @@ export interface RunFlags {
   rpm?: number;
   tpm?: number;
   maxRetries: number;
+  breakerFirst?: number;
+  breakerStreak?: number;
   timeout: number;
   maxWait: number;
   redis?: string;
@@ -92,6 +94,8 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: rate, option: opt('--rpm <n>', 'requests per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--tpm <n>', 'tokens per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--max-retries <n>', 'retries per item for retryable failures').default(6).argParser(integerFrom(0)) },
+    { group: rate, option: opt('--breaker-first <n>', 'stop (exit 4) when the first n items all fail with the same 4xx error and none succeeded; 0 = off').default(10).argParser(integerFrom(0)) },
+    { group: rate, option: opt('--breaker-streak <n>', 'stop (exit 4) after n items in a row fail with the same 4xx error; 0 = off').default(100).argParser(integerFrom(0)) },
     { group: rate, option: opt('--timeout <seconds>', 'deadline per request').default(120).argParser(positiveNumber) },
     { group: rate, option: opt('--max-wait <seconds>', 'a Retry-After longer than this stops the run (exit 4)').default(600).argParser(positiveNumber) },
     { group: rate, option: opt('--redis <url>', 'share concurrency and rate limits with every process using this Redis and API key (default: $LLM_BATCH_REDIS_URL)') },

@@ -11,6 +11,7 @@ import type { ChatMessage } from '../template/types.js';
 import type { EventSink } from './events.js';
 import { formatUsd } from '../cost/money.js';
 import { BudgetPacer } from './budget-pacer.js';
+import { CircuitBreaker, DEFAULT_BREAKER_LIMITS, type BreakerLimits } from './circuit-breaker.js';
 import { withOutputCap } from './output-cap.js';
 import type { RunControl } from './run-control.js';
 import type { RunStats } from './run-stats.js';
@@ -55,6 +56,8 @@ export interface ItemSettings {
   maxInvalidOutputRetries: number;
   /** Output tokens reserved per request when --max-tokens is unset. */
   defaultMaxOutputTokens: number;
+  /** When to stop a run whose items all fail the same way. @default DEFAULT_BREAKER_LIMITS */
+  breaker?: BreakerLimits;
   /** max_tokens sent when the request sets none (`--budget`'s hard bound); not part of the request's identity. */
   outputCap?: number;
 }
@@ -76,6 +79,7 @@ class NotSent extends Error {}
 export class ItemProcessor {
   readonly #inFlightByKey = new Map<string, Promise<RequestAnswer>>();
   readonly #pacer: BudgetPacer | null;
+  readonly #breaker: CircuitBreaker;
 
   constructor(
     private readonly ports: ItemPorts,
@@ -84,6 +88,7 @@ export class ItemProcessor {
     private readonly stats: RunStats,
     private readonly emit: EventSink,
   ) {
+    this.#breaker = new CircuitBreaker(settings.breaker ?? DEFAULT_BREAKER_LIMITS);
     this.#pacer = ports.budget ? new BudgetPacer(ports.budget, (ms) => ports.sleep(ms, control.abandonSignal).catch(() => undefined)) : null;
   }
 
@@ -121,8 +126,14 @@ export class ItemProcessor {
       if (answer.kind === 'ok') {
         this.ports.cache?.put(key, { completion: answer.completion, storedAt: this.ports.now() });
         this.#succeed(asked, answer, 'api');
+        this.#breaker.success();
       } else if (answer.kind === 'failed') {
         this.#deadLetter(item.id, answer.info, answer.attempts, asked.requestHash);
+        const trip = this.#breaker.failure(answer.info);
+        if (trip !== undefined && !this.control.stopping) {
+          this.emit({ type: 'fatal-error', errorClass: answer.info.class, status: answer.info.status, message: trip });
+          this.control.stop('fatal', trip);
+        }
       }
     } finally {
       this.#inFlightByKey.delete(key);

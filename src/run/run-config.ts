@@ -38,6 +38,8 @@ export interface RunConfig {
   tpm?: number;
   /** @default 6 */
   maxRetries: number;
+  /** `--breaker-first` / `--breaker-streak`: stop a run whose items all fail the same way. */
+  breaker?: { first: number; streak: number };
   /** Per-request deadline. @default 120_000 */
   timeoutMs: number;
   /** A Retry-After longer than this is fatal. @default 600_000 */

@@ -88,6 +88,7 @@ async function startRealtime(config: RunConfig, template: PromptTemplate, deps: 
       maxInvalidOutputRetries: config.maxInvalidOutputRetries,
       defaultMaxOutputTokens: estimateWorstCaseOutputTokens(config.params, config.provider),
       outputCap: config.budgetMaxTokens,
+      breaker: config.breaker,
     },
     control,
     stats,
