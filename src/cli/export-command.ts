@@ -20,6 +20,8 @@ export interface ExportFlags {
   format?: string;
   /** The file to write; `-` or absent: stdout. */
   output?: string;
+  /** `--bom` / `--no-bom`: a UTF-8 byte-order mark at the start of a CSV. @default as the input had */
+  bom?: boolean;
   /** Also write failed and not-yet-processed items (with an `error` column). @default false */
   includeFailed?: boolean;
   /** The run's `--id-field`. @default `id` if present, else the row number */
@@ -52,6 +54,7 @@ export async function exportCommand(outputs: string[], flags: ExportFlags, io: C
       idField: flags.idField,
       format: exportFormat,
       includeFailed: flags.includeFailed === true,
+      bom: flags.bom,
       out,
     });
   let summary: ExportSummary;

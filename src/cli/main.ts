@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { EXIT, exitCodeForError, UsageError, type ExitCode } from '../errors.js';
 import { OutputWriteError } from '../journal/output-write-error.js';
+import { applyEnvFile } from './env-file.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -13,6 +14,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     commandCode = code;
   });
   try {
+    applyEnvFile(argv.slice(2), process.env);
     await program.parseAsync(argv);
     return commandCode;
   } catch (error) {

@@ -92,7 +92,7 @@ Examples:
     .argument('<outputs...>', 'results files (out.jsonl); a glob like out-*.jsonl merges shard outputs')
     .option('--json', 'print a stable JSON document instead of the summary')
     .option('--input <file>', 'count pending items against this input (default: the input recorded in the state file)')
-    .option('--input-format <format>', 'jsonl, csv or tsv (default: by the input extension)')
+    .option('--input-format <format>', 'jsonl, csv, tsv or json (default: by the input extension)')
     .option('--id-field <name>', 'the --id-field the run used (default: id if present, else the row number)')
     .addHelpText('after', `
 Examples:
@@ -114,11 +114,13 @@ Examples:
     .description('results joined back to their input rows, in input order (CSV, JSONL or JSON)')
     .argument('<outputs...>', 'results files (out.jsonl); a glob like out-*.jsonl merges shard outputs')
     .option('--input <file>', 'the input to join (default: the one recorded in the state file; without any, results in file order with an id column)')
-    .option('--input-format <format>', 'jsonl, csv or tsv (default: by the input extension)')
+    .option('--input-format <format>', 'jsonl, csv, tsv or json (default: by the input extension)')
     .option('--id-field <name>', 'the --id-field the run used (default: id if present, else the row number)')
     .option('-f, --format <format>', 'csv, jsonl or json (default: by the -o extension, else csv)')
     .option('-o, --output <file>', 'write to this file instead of stdout (replaced only once complete)')
     .option('--include-failed', 'also write failed items (with an error column) and unprocessed ones: every input row appears')
+    .option('--bom', 'CSV: start with a UTF-8 byte-order mark, so Excel shows accents right (default: when the input had one)')
+    .option('--no-bom', 'CSV: never write a byte-order mark')
     .addHelpText('after', `
 Examples:
   # laptop: the answers next to the original rows, as a spreadsheet
@@ -174,6 +176,7 @@ Examples:
   $ llm-batch batches cancel out.jsonl --api-key-env CI_OPENAI_KEY   # CI: another key variable`)
     .argument('<output>', 'results file of a --mode batch run')
     .option('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)')
+    .option('--env-file <path>', 'read keys from a dotenv file; set variables win (default: $LLM_BATCH_ENV_FILE)')
     .action(async (output: string, flags: { apiKeyEnv?: string }) => {
       const { batchesCancelCommand } = await import('./batches-command.js');
       setExitCode(await batchesCancelCommand(output, { apiKeyEnv: flags.apiKeyEnv }));

@@ -7,8 +7,9 @@ const FORMAT_BY_EXTENSION: Record<string, InputFormat> = {
   '.ndjson': 'jsonl',
   '.csv': 'csv',
   '.tsv': 'tsv',
+  '.json': 'json',
 };
-const FORMATS: readonly InputFormat[] = ['jsonl', 'csv', 'tsv'];
+const FORMATS: readonly InputFormat[] = ['jsonl', 'csv', 'tsv', 'json'];
 
 /** Path that means "read standard input". */
 export const STDIN_PATH = '-';
@@ -31,7 +32,7 @@ export function detectFormat(path: string, override?: string): InputFormat {
   if (format === undefined) {
     const known = Object.keys(FORMAT_BY_EXTENSION).join(', ');
     const what = extension === '' ? 'has no extension' : `has an unknown extension "${extension}"`;
-    throw new UsageError(`${path} ${what} (expected ${known}); pass --format jsonl|csv|tsv to say how to read it`);
+    throw new UsageError(`${path} ${what} (expected ${known}); pass --format jsonl|csv|tsv|json to say how to read it`);
   }
   return format;
 }

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { readCsvRows } from './csv-reader.js';
 import { STDIN_PATH } from './detect-format.js';
 import { IdReader } from './item-ids.js';
+import { readJsonArrayRows } from './json-array-reader.js';
 import { readJsonlRows } from './jsonl-reader.js';
 import type { LineFilter, RawRow } from './raw-row.js';
 import { shardOf, type Shard } from './shard.js';
@@ -64,6 +65,7 @@ export async function* readInputBatches(source: InputSource, options: ReadInputO
           continue;
         }
         if (shard !== undefined && shardOf(result.id, shard.count) !== shard.index) continue;
+        if (source.only !== undefined && !source.only.has(result.id)) continue;
         events.push({ kind: 'item', item: { id: result.id, index, line: row.line, data: row.data } });
       }
       if (events.length > 0) yield events;
@@ -84,6 +86,8 @@ function readRows(stream: Readable, source: InputSource, label: string, skipLine
       return readCsvRows(stream, { delimiter: ',', label });
     case 'tsv':
       return readCsvRows(stream, { delimiter: '\t', label });
+    case 'json':
+      return readJsonArrayRows(stream, label);
   }
 }
 

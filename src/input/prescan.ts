@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { ImageFileError } from '../template/image-part.js';
 import { TemplateVariableError, type ChatMessage, type PromptTemplate } from '../template/types.js';
+import { describeMissingVariable } from '../template/describe-missing-variable.js';
 import { IdRegistry } from './id-registry.js';
 import { LineSet } from './line-set.js';
 import { readInputBatches } from './open-input.js';
@@ -156,7 +157,7 @@ async function renderOrReport(template: PromptTemplate, item: Item, report: (pro
   try {
     return await template.render(item.data);
   } catch (error) {
-    report({ line: item.line, id: item.id, kind: 'template', message: describeRenderError(error) });
+    report({ line: item.line, id: item.id, kind: 'template', message: describeRenderError(error, item.data) });
     return undefined;
   }
 }
@@ -171,7 +172,8 @@ export function idSourceOf(first: Item, idField: string | undefined): IdSource {
   return likely === undefined ? { rowNumbers: true } : { rowNumbers: true, likelyIdField: likely };
 }
 
-function describeRenderError(error: unknown): string {
-  if (error instanceof TemplateVariableError || error instanceof ImageFileError) return error.message;
+function describeRenderError(error: unknown, data: Record<string, unknown>): string {
+  if (error instanceof TemplateVariableError) return describeMissingVariable(error, data);
+  if (error instanceof ImageFileError) return error.message;
   return `cannot render the template: ${(error as Error).message}`;
 }

@@ -17,13 +17,18 @@ const FNV_PRIME = 0x01000193;
  * sequential ids unevenly), then modulo `count`.
  */
 export function shardOf(id: string, count: number): number {
+  return idHash(id) % count;
+}
+
+/** The id's 32-bit hash (FNV-1a, then fmix32): `--shard` and `--sample` pick items by it. */
+export function idHash(id: string): number {
   const bytes = Buffer.from(id, 'utf8');
   let hash = FNV_OFFSET_BASIS;
   for (let i = 0; i < bytes.length; i += 1) {
     hash ^= bytes[i];
     hash = Math.imul(hash, FNV_PRIME);
   }
-  return mixBits(hash) % count;
+  return mixBits(hash);
 }
 
 /** Parses `k/n` (k is 1-based) into a 0-based shard. */

@@ -18,7 +18,8 @@ export interface BadRow {
   message: string;
 }
 
-export type InputFormat = 'jsonl' | 'csv' | 'tsv';
+/** `json`: a top-level array of objects, read as a stream. */
+export type InputFormat = 'jsonl' | 'csv' | 'tsv' | 'json';
 
 export interface InputSource {
   /** A file path, or `-` for stdin. */
@@ -26,6 +27,8 @@ export interface InputSource {
   format: InputFormat;
   /** @default 'id' if the first item has it, else the row number */
   idField?: string;
+  /** `--sample`: only these ids are items; the rest are passed over like other shards' items. */
+  only?: ReadonlySet<string>;
 }
 
 /** What the reader yields: items, and bad rows in their place so line order is preserved. */

@@ -27,13 +27,18 @@ export function outputPathsFor(resultsPath: string): OutputPaths {
   };
 }
 
-/** `<dir>/<input stem>.results.jsonl` beside the input; stdin has no place to put it, so `-` is refused. */
+/**
+ * Beside the input: `items.jsonl` → `items.results.jsonl`; any other input keeps its extension
+ * (`items.csv` → `items.csv.results.jsonl`), so `reviews.csv` and `reviews.jsonl` never share an output.
+ * Stdin has no place to put it, so `-` is refused.
+ */
 export function defaultOutputPath(inputPath: string): string {
   if (inputPath === '-') {
     throw new UsageError('reading items from stdin needs an output file: pass -o <file> (or -o - for stdout)');
   }
   const parsed = path.parse(inputPath);
-  return path.join(parsed.dir, `${parsed.name}.results.jsonl`);
+  const stem = parsed.ext.toLowerCase() === '.jsonl' ? parsed.name : parsed.base;
+  return path.join(parsed.dir, `${stem}.results.jsonl`);
 }
 
 function stripResultExtension(filePath: string): string {

@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { readEnvFile } from '../cli/env-file.js';
 import { resolveRunConfig, type ResolvedRun } from '../cli/resolve-run-config.js';
 import type { RunFlags } from '../cli/run-options.js';
 import { runOptionSpecs } from '../cli/run-options.js';
@@ -29,8 +30,10 @@ const KEY_VARIABLE = 'LLM_BATCH_LIBRARY_API_KEY';
 
 /** Resolve library options exactly as the CLI resolves its flags (defaults from the same option table). */
 export async function resolveLibraryRun(options: RunOptions): Promise<ResolvedRun> {
-  const { input, apiKey, env = process.env, signal: _signal, onEvent: _onEvent, ...given } = options;
+  const { input, apiKey, env: givenEnv = process.env, signal: _signal, onEvent: _onEvent, ...given } = options;
   const flags = { ...defaultFlags(), ...withoutUndefined(given) } as RunFlags;
+  // `envFile` fills in what `env` lacks, in a copy: a library never changes its host's process.env.
+  const env = flags.envFile === undefined ? givenEnv : { ...readEnvFile(flags.envFile), ...withoutUndefined(givenEnv) };
   const resolvedEnv = apiKey === undefined ? env : { ...env, [KEY_VARIABLE]: apiKey };
   if (apiKey !== undefined) flags.apiKeyEnv = KEY_VARIABLE;
   return resolveRunConfig(input, flags, { env: resolvedEnv, homedir: homedir(), args: equivalentArgs(input, given) });

@@ -10,7 +10,9 @@ import { resolveLibraryRun, type RunOptions } from './options.js';
  * reject with a `UsageError` before any request is sent.
  */
 export async function run(options: RunOptions): Promise<RunSummary> {
-  const { config, template, provider } = await resolveLibraryRun(options);
+  const { config, template, provider, warnings } = await resolveLibraryRun(options);
+  // What the CLI prints before starting (a template setting the model does not take, strict: false).
+  for (const message of warnings) options.onEvent?.({ type: 'warning', message });
   const control = new RunControl();
   const onAbort = () => control.stop('interrupted');
   if (options.signal?.aborted) onAbort();

@@ -56,6 +56,8 @@ export interface MockBehaviour {
   batchCompletionDelayMs: number;
   /** Batches end as expired instead of completed: every request gets an expired result. @default false */
   batchExpire: boolean;
+  /** Share of `service_tier: "flex"` requests (0–1) answered 429 "Resource Unavailable". @default 0 */
+  flexUnavailableRate: number;
 }
 
 /** What `configure` and `POST /__mock/config` accept: `null` unsets an option (back to its default). */
@@ -85,6 +87,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   cacheTtlMs: 300_000,
   batchCompletionDelayMs: 1000,
   batchExpire: false,
+  flexUnavailableRate: 0,
 });
 
 const OPTIONAL_KEYS = new Set(['apiKey', 'rpm', 'tpm', 'inputTpm', 'outputTpm', 'priceCacheReadPerMTok', 'priceCacheWritePerMTok']);
@@ -125,6 +128,7 @@ function normalizeFaultMix(mix: FaultMix): Partial<Record<FaultKind, number>> {
 function validate(b: MockBehaviour): void {
   validateLatency(b.latencyMs);
   expectNumber('failRate', b.failRate, 0, 1);
+  expectNumber('flexUnavailableRate', b.flexUnavailableRate, 0, 1);
   expectNumber('seed', b.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true);
   expectNumber('failFirstAttempts', b.failFirstAttempts, 0, Number.MAX_SAFE_INTEGER, true);
   for (const key of ['rpm', 'tpm', 'inputTpm', 'outputTpm'] as const) {

@@ -30,7 +30,8 @@ export interface GivenParam {
 }
 
 export interface MapParamsInput {
-  provider: ProviderId;
+  /** The wire's provider: Azure maps as `openai`. */
+  provider: Exclude<ProviderId, 'azure'>;
   model: string;
   /** False when `--base-url` (or the base URL variable) points at another server: gateway names are allowed. */
   officialEndpoint: boolean;
@@ -64,17 +65,18 @@ function canonicalName(name: string): string {
 }
 
 function mapOne(param: GivenParam, input: MapParamsInput, result: MappedParams): void {
-  const { provider } = input;
   if (MAX_TOKENS_NAMES.has(param.name)) {
     if (!Number.isSafeInteger(param.value) || (param.value as number) < 1) refuse(param, `expected an integer ≥ 1, got ${JSON.stringify(param.value)}`);
     result.maxTokens = param.value as number;
     return;
   }
-  if (provider === 'mock') {
+  if (input.provider === 'mock') {
     if (TEMPERATURE_NAMES.has(param.name) && typeof param.value === 'number') result.temperature = param.value;
     else result.extra[param.name] = param.value;
     return;
   }
+  // Every provider but Anthropic speaks OpenAI's parameters (Azure OpenAI and compatible servers too).
+  const provider = input.provider === 'anthropic' ? 'anthropic' : 'openai';
   if (TEMPERATURE_NAMES.has(param.name)) {
     if (typeof param.value !== 'number' || !inRange(param.value, TEMPERATURE_RANGE[provider])) {
       const [min, max] = TEMPERATURE_RANGE[provider];
@@ -110,7 +112,7 @@ function mapOne(param: GivenParam, input: MapParamsInput, result: MappedParams):
 
 /** Model-family rules: refused from the command line, dropped with a warning from a template. */
 function allowedByFamily(param: GivenParam, wireName: string, input: MapParamsInput, result: MappedParams): boolean {
-  if (input.provider !== 'openai') return true;
+  if (input.provider === 'anthropic' || input.provider === 'mock') return true;
   const family = openAiModelFamily(input.model);
   const instead = family.rejects[wireName as keyof typeof family.rejects];
   if (instead === undefined) return true;

@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { STDIN_PATH } from '../input/detect-format.js';
@@ -31,6 +32,11 @@ export interface ExportOptions {
    * @default false
    */
   includeFailed: boolean;
+  /**
+   * CSV only: start with a UTF-8 byte-order mark, so Excel reads the file as UTF-8 (`Café`, not `CafÃ©`).
+   * @default true when the joined input starts with one (it came from a spreadsheet), else false
+   */
+  bom?: boolean;
   /** Where rows go; left open (the caller ends it). */
   out: Writable;
 }
@@ -91,6 +97,9 @@ export async function exportResults(options: ExportOptions): Promise<ExportSumma
     notes: [...input.notes],
   };
   if (loaded.damagedLines > 0) summary.notes.push(`${loaded.damagedLines} damaged lines in the outputs were skipped`);
+  if (options.format === 'csv' && (options.bom ?? (input.path !== undefined && (await startsWithBom(input.path))))) {
+    options.out.write(UTF8_BOM);
+  }
 
   if (source === undefined) {
     summary.columns = [ID_COLUMN, ...results];
@@ -192,4 +201,18 @@ function count(summary: ExportSummary, result: ExportedResult | undefined, failu
   if (result !== undefined) summary.done += 1;
   else if (failure !== undefined) summary.failed += 1;
   else summary.pending += 1;
+}
+
+const UTF8_BOM = '\uFEFF';
+
+/** Whether a file starts with the UTF-8 byte-order mark; false when it cannot be read (reading it says why). */
+async function startsWithBom(file: string): Promise<boolean> {
+  const handle = await open(file, 'r').catch(() => null);
+  if (handle === null) return false;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(3), 0, 3, 0);
+    return bytesRead === 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+  } finally {
+    await handle.close();
+  }
 }

@@ -5,7 +5,7 @@ import { detectFormat } from '../input/detect-format.js';
 import type { InputFormat } from '../input/types.js';
 import { fingerprintInput, type InputFingerprint } from '../journal/fingerprint.js';
 
-const INPUT_FORMATS: readonly string[] = ['jsonl', 'csv', 'tsv'];
+const INPUT_FORMATS: readonly string[] = ['jsonl', 'csv', 'tsv', 'json'];
 
 /** Where an output's input is now, or why it cannot be used. */
 export interface LocatedInput {

@@ -4,6 +4,8 @@
  * the class the batch's end implies (expired, canceled, …), so `--resume` sends them again.
  */
 import { isAbortError } from '../http/errors.js';
+import type { FailureInfo } from '../journal/records.js';
+import { describeMissingModel } from '../providers/model-suggestions.js';
 import { BatchCallError } from '../providers/batch/batch-call-error.js';
 import { failureForMissing } from '../providers/batch/result-failures.js';
 import { callWithRetry } from '../providers/batch/retry-call.js';
@@ -57,6 +59,22 @@ function apply(ctx: BatchRunContext, batch: TrackedBatch, outcome: BatchItemOutc
   if (entry === undefined || batch.collected.has(outcome.customId)) return;
   batch.collected.add(outcome.customId);
   ctx.stats.inFlight -= 1 + entry.followers.length;
-  if (outcome.kind === 'succeeded') ctx.writer.succeed(entry, outcome.completion, Date.parse(batch.record.createdAt));
-  else ctx.writer.fail(entry, outcome.error);
+  if (outcome.kind === 'succeeded') {
+    ctx.writer.succeed(entry, outcome.completion, Date.parse(batch.record.createdAt));
+  } else {
+    ctx.writer.fail(entry, outcome.error);
+    stopOnMissingModel(ctx, outcome.error);
+  }
+}
+
+/**
+ * Every request names the same model: the first 404 for it (OpenAI `model_not_found`, Anthropic
+ * `not_found_error`) stops the run (exit 4) instead of submitting more batches that cannot succeed. The
+ * rest of this batch's results are still written: they are paid for, and `--resume` retries the failures.
+ */
+function stopOnMissingModel(ctx: BatchRunContext, info: FailureInfo): void {
+  if ((info.code !== 'model_not_found' && info.code !== 'not_found_error') || ctx.control.stopping) return;
+  const message = describeMissingModel(ctx.config.provider, ctx.config.params.model, info.message);
+  ctx.emit({ type: 'fatal-error', errorClass: info.class, status: info.status, message });
+  ctx.control.stop('fatal', message);
 }

@@ -4,6 +4,7 @@ import type { PromptTemplate } from '../template/types.js';
 import type { EventSink, RunSummary } from './events.js';
 import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
+import { applySample } from './apply-sample.js';
 import { runJob } from './run-job.js';
 
 /**
@@ -11,11 +12,12 @@ import { runJob } from './run-job.js';
  * `import { run } from 'llm-batch'` is the same engine as `llm-batch run`.
  */
 export async function executeRun(
-  config: RunConfig,
+  resolved: RunConfig,
   template: PromptTemplate,
   provider: ProviderSettings,
   deps: { emit: EventSink; control: RunControl },
 ): Promise<RunSummary> {
+  const config = await applySample(resolved);
   const run = config.mode === 'batch' ? (await import('./run-batch-job.js')).runBatchJob : runJob;
   return run(config, template, {
     emit: deps.emit,

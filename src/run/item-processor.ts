@@ -5,6 +5,7 @@ import type { Item } from '../input/types.js';
 import { toResultRecord } from '../journal/result-record.js';
 import type { FailureInfo, FailureRecord, ResultRecord, RunMode } from '../journal/records.js';
 import type { ChatRequest, Completion, Provider } from '../providers/types.js';
+import { FLEX_UNAVAILABLE_CODE } from '../retry/classify-failure.js';
 import { retryLoop, STOP } from '../retry/retry-loop.js';
 import type { FailureOutcome } from '../retry/types.js';
 import type { ChatMessage } from '../template/types.js';
@@ -60,6 +61,8 @@ export interface ItemSettings {
   breaker?: BreakerLimits;
   /** max_tokens sent when the request sets none (`--budget`'s hard bound); not part of the request's identity. */
   outputCap?: number;
+  /** `--flex-fallback`: after this many flex "resource unavailable" answers, send the request on the default tier. */
+  flexFallback?: number;
 }
 
 /** How one distinct request ended. */
@@ -164,6 +167,7 @@ export class ItemProcessor {
     // budget), and the answer once it is paid for (an answer that then fails validation is still paid).
     let held: { reservation: Reservation | null } = { reservation: null };
     let paid: { completion: Completion; costUsd: number | null } | undefined;
+    let unavailable = 0;
 
     const result = await retryLoop({
       limits: { maxRetries: this.settings.maxRetries, maxInvalidOutputRetries: this.settings.maxInvalidOutputRetries },
@@ -178,7 +182,13 @@ export class ItemProcessor {
         const { parsed } = parse(completion);
         return { completion, parsed, latencyMs, costUsd: paid.costUsd };
       },
-      judge: (error) => this.#judge(error, held.reservation, paid),
+      judge: (error) => {
+        const outcome = this.#judge(error, held.reservation, paid);
+        if (outcome !== STOP && outcome.info.code === FLEX_UNAVAILABLE_CODE && ++unavailable === this.settings.flexFallback) {
+          request = onDefaultTier(request);
+        }
+        return outcome;
+      },
       delayMs: (attempt, outcome) => this.ports.backoff(attempt, outcome.retryAfterMs),
       onRetry: (attempt, delayMs, outcome) => {
         this.stats.recordRetry(outcome.info.class);
@@ -343,3 +353,7 @@ function paidCompletion(error: unknown): Completion | undefined {
   return completion && typeof completion === 'object' ? completion : undefined;
 }
 
+/** The same request on the default tier (`--flex-fallback`); billed at the standard price the answer reports. */
+function onDefaultTier(request: ChatRequest): ChatRequest {
+  return { ...request, params: { ...request.params, extra: { ...request.params.extra, service_tier: 'default' } } };
+}

@@ -1,9 +1,12 @@
 import { UsageError } from '../errors.js';
 import { readInput } from '../input/open-input.js';
-import { wireOf } from '../providers/create-provider.js';
-import { buildOpenAiBody } from '../providers/openai-wire.js';
+import { requestTarget } from '../providers/create-provider.js';
+import { openaiWire } from '../providers/openai-wire.js';
+import type { ChatRequest } from '../providers/types.js';
+import { describeMissingVariable } from '../template/describe-missing-variable.js';
 import type { PromptTemplate } from '../template/types.js';
 import { TemplateVariableError } from '../template/types.js';
+import { applySample } from './apply-sample.js';
 import type { RunConfig } from './run-config.js';
 
 /** Stands in for the key in every header shown: `preview` never prints a key, and needs none. */
@@ -25,9 +28,10 @@ export interface PreviewRequest {
  * format the provider uses. Reads only as far as it needs; sends and writes nothing. A bad row or a missing
  * template variable among them is a UsageError naming its line, as it would be for `run`.
  */
-export async function previewRequests(config: RunConfig, template: PromptTemplate, count: number): Promise<PreviewRequest[]> {
+export async function previewRequests(resolved: RunConfig, template: PromptTemplate, count: number): Promise<PreviewRequest[]> {
   const requests: PreviewRequest[] = [];
   if (count <= 0) return requests;
+  const config = await applySample(resolved);
   for await (const event of readInput(config.input, { shard: config.shard })) {
     if (event.kind === 'bad-row') {
       throw new UsageError(`${config.input.path} line ${event.row.line}: ${event.row.message}`);
@@ -38,7 +42,7 @@ export async function previewRequests(config: RunConfig, template: PromptTemplat
       messages = await template.render(item.data);
     } catch (error) {
       if (!(error instanceof TemplateVariableError)) throw error;
-      throw new UsageError(`${config.input.path} line ${item.line}: ${error.message}`);
+      throw new UsageError(`${config.input.path} line ${item.line}: ${describeMissingVariable(error, item.data)}`);
     }
     requests.push({ id: item.id, line: item.line, ...wireRequest(config, { messages, params: config.params }) });
     if (requests.length >= count) break;
@@ -46,11 +50,11 @@ export async function previewRequests(config: RunConfig, template: PromptTemplat
   return requests;
 }
 
-function wireRequest(config: RunConfig, request: Parameters<typeof buildOpenAiBody>[0]): Omit<PreviewRequest, 'id' | 'line'> {
+function wireRequest(config: RunConfig, request: ChatRequest): Omit<PreviewRequest, 'id' | 'line'> {
   if (config.provider === 'mock') {
     // The mock answers in-process; it is handed the same request an OpenAI endpoint would get.
-    return { method: 'POST', url: 'mock:// (in-process, nothing leaves this machine)', headers: {}, body: buildOpenAiBody(request) };
+    return { method: 'POST', url: 'mock:// (in-process, nothing leaves this machine)', headers: {}, body: openaiWire.buildBody(request) };
   }
-  const wire = wireOf(config.provider);
-  return { method: 'POST', url: `${config.baseUrl}${wire.path}`, headers: wire.headers(REDACTED_KEY), body: wire.buildBody(request) };
+  const { wire, url, headers } = requestTarget({ ...config, provider: config.provider }, REDACTED_KEY);
+  return { method: 'POST', url, headers, body: wire.buildBody(request) };
 }

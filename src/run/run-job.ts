@@ -27,6 +27,7 @@ import { PackProcessor } from './pack/pack-processor.js';
 import type { RunOutput } from './run-output.js';
 import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
+import { priceOfServedTier, type RunPrices } from './resolve-run-price.js';
 import type { RunStats } from './run-stats.js';
 import { openRunRedis, openRunSharedBudget } from './run-redis.js';
 import { runSkeleton, type ModeRun, type RunSetup, type ScanResult, type SkeletonDeps } from './run-skeleton.js';
@@ -54,7 +55,7 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
 
 /** Realtime mode's part: scheduler, cache, budget, provider, and the item (or pack) processor. */
 async function startRealtime(config: RunConfig, template: PromptTemplate, deps: RunDeps, redis: RedisLink | null, setup: RunSetup): Promise<ModeRun> {
-  const { price, output, scan, stats, now } = setup;
+  const { price, prices, output, scan, stats, now } = setup;
   const random = deps.random ?? Math.random;
   const { emit, control } = deps;
   const scheduler = createScheduler({
@@ -78,7 +79,7 @@ async function startRealtime(config: RunConfig, template: PromptTemplate, deps: 
   });
 
   const estimateInputTokens = await chooseTokenEstimator(config);
-  const ports = buildPorts(config, template, { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens });
+  const ports = buildPorts(config, template, { provider, scheduler, cache, ledger, prices, output, now, random, estimateInputTokens });
   const processor = new ItemProcessor(
     ports,
     {
@@ -89,6 +90,7 @@ async function startRealtime(config: RunConfig, template: PromptTemplate, deps: 
       defaultMaxOutputTokens: estimateWorstCaseOutputTokens(config.params, config.provider),
       outputCap: config.budgetMaxTokens,
       breaker: config.breaker,
+      flexFallback: config.flexFallback,
     },
     control,
     stats,
@@ -194,7 +196,7 @@ interface PortParts {
   scheduler: Scheduler;
   cache: ResponseCache | null;
   ledger: BudgetPort | null;
-  price: ModelPrice | null;
+  prices: RunPrices;
   output: RunOutput;
   now: () => number;
   random: () => number;
@@ -212,7 +214,9 @@ async function chooseTokenEstimator(config: RunConfig): Promise<(request: ChatRe
 }
 
 function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortParts): ItemPorts {
-  const { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens } = parts;
+  const { provider, scheduler, cache, ledger, prices, output, now, random, estimateInputTokens } = parts;
+  // A flex item may fall back to the default tier: reserve at the standard price so the budget still holds.
+  const reservePrice = config.flexFallback !== undefined ? prices.standard : prices.price;
   const expectation = { schema: config.params.schema, jsonOutput: config.params.jsonOutput };
   return {
     provider,
@@ -224,9 +228,12 @@ function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortPart
       ? (_request, key) => requestHashOfKey(key)
       : (request) => computeRequestHash({ provider: config.provider, baseUrl: config.baseUrl, request }),
     budget: ledger,
-    costOf: (completion) => (price ? costOfUsage(completion.usage, price, config.mode) : null),
+    costOf: (completion) => {
+      const price = priceOfServedTier(prices, completion.serviceTier);
+      return price ? costOfUsage(completion.usage, price, config.mode) : null;
+    },
     worstCaseCost: (inputTokens, maxOutputTokens) =>
-      price ? worstCaseCost(inputTokens, maxOutputTokens, price, config.mode) : 0,
+      reservePrice ? worstCaseCost(inputTokens, maxOutputTokens, reservePrice, config.mode) : 0,
     estimateInputTokens,
     classify: (error) =>
       classifyFailure(error, {

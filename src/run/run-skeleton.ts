@@ -13,7 +13,7 @@ import { openRunOutput, type RunOutput } from './run-output.js';
 import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
 import { RunStats } from './run-stats.js';
-import { resolveRunPrice } from './resolve-run-price.js';
+import { resolveRunPrices, type RunPrices } from './resolve-run-price.js';
 import { describeWriteError } from './describe-write-error.js';
 import { checkScan } from './scan-checks.js';
 
@@ -36,6 +36,8 @@ export type ScanResult = Pick<PrescanResult, 'total' | 'pending' | 'duplicates' 
 /** What a mode is handed once the output is open and the input scanned. */
 export interface RunSetup {
   price: ModelPrice | null;
+  /** `price` with the standard price beside it (a flex request answered on the default tier). */
+  prices: RunPrices;
   output: RunOutput;
   scan: ScanResult | null;
   stats: RunStats;
@@ -66,7 +68,8 @@ export async function runSkeleton(
   const now = deps.now ?? Date.now;
   const { emit, control } = deps;
 
-  const price = await resolveRunPrice(config, emit);
+  const prices = await resolveRunPrices(config, emit);
+  const { price } = prices;
   const output = await openRunOutput(config, template, {
     emit,
     stdout: deps.stdout,
@@ -88,7 +91,7 @@ export async function runSkeleton(
       otherModeFactor: price ? (config.mode === 'realtime' ? price.batchDiscount : 1 / price.batchDiscount) : null,
       now,
     });
-    const mode = await start({ price, output, scan, stats, now });
+    const mode = await start({ price, prices, output, scan, stats, now });
 
     emit({
       type: 'run-started',
@@ -157,6 +160,11 @@ async function scanInput(
     throw formatProblems(config.input.path, result.problems, result.problemCount);
   }
   emit({ type: 'phase-finished', phase: 'scanning', text: `scanned ${result.total} items, ${result.pending} to do` });
+  if (result.total === 0) {
+    // Nothing is wrong enough to fail (an empty export is normal in cron), but a silent success hides a wrong path.
+    const scope = config.shard ? ` in shard ${config.shard.index + 1}/${config.shard.count}` : '';
+    emit({ type: 'warning', message: `${config.input.path} has no items${scope}: nothing to do` });
+  }
   checkScan(config.input.path, result, emit);
   return result;
 }

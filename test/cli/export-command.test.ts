@@ -56,6 +56,24 @@ describe('exportCommand', () => {
     expect(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('starts a CSV with a byte-order mark when the input had one, or when asked (--bom / --no-bom)', async () => {
+    const dir = copyReportFixture('report-basic', tempDir());
+    const output = path.join(dir, 'out.jsonl');
+    const input = path.join(dir, 'items.csv');
+    const plain = await exportTo([output]);
+    expect(plain.stdout.startsWith('\uFEFF')).toBe(false);
+    expect((await exportTo([output], { bom: true })).stdout.startsWith('\uFEFFid,')).toBe(true);
+    expect((await exportTo([output], { bom: true, format: 'jsonl' })).stdout.startsWith('\uFEFF')).toBe(false);
+
+    fs.writeFileSync(input, `\uFEFF${fs.readFileSync(input, 'utf8')}`);
+    const target = path.join(tempDir(), 'answers.csv');
+    await exportTo([output], { output: target });
+    const bytes = fs.readFileSync(target);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8').slice(1)).toBe(plain.stdout);
+    expect((await exportTo([output], { bom: false })).stdout).toBe(plain.stdout);
+  });
+
   it('prints notes, e.g. when there is no input to join', async () => {
     const dir = copyReportFixture('report-basic', tempDir());
     fs.rmSync(path.join(dir, 'out.state.json'));

@@ -68,6 +68,19 @@ describe.each(WIRES)('$name wire', ({ model, env }) => {
   });
 });
 
+describe.each(WIRES)('$name Batch API', ({ model, env }) => {
+  it('stops on a batch result saying the model does not exist (exit 4), naming the closest known names', async () => {
+    const dir = fresh();
+    const input = join(dir, 'items.jsonl');
+    writeItems(input, 6);
+    const missing = `${model}-nonexistent`;
+    const out = join(dir, 'out.jsonl');
+    const result = await runCli(['run', input, '-t', TEMPLATE, '-m', missing, '-o', out, '--no-cache', '--quiet', '--mode', 'batch'], { env: env() });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(`the model "${missing}" does not exist or this API key cannot use it; closest known names: ${model}`);
+  });
+});
+
 describe('parameters and models, refused before any request', () => {
   function writePrompt(dir: string, frontMatter: string): string {
     const path = join(dir, 't.prompt');

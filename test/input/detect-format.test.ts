@@ -9,6 +9,7 @@ describe('detectFormat', () => {
     ['ITEMS.JSONL', 'jsonl'],
     ['data/items.csv', 'csv'],
     ['items.tsv', 'tsv'],
+    ['items.json', 'json'],
     ['-', 'jsonl'],
   ])('%s → %s', (path, format) => {
     expect(detectFormat(path)).toBe(format);
@@ -20,12 +21,12 @@ describe('detectFormat', () => {
   });
 
   it('rejects an unknown extension, naming the file and --format', () => {
-    expect(() => detectFormat('items.json')).toThrow(UsageError);
-    expect(() => detectFormat('items.json')).toThrow(/^items\.json has an unknown extension "\.json".*--format/);
+    expect(() => detectFormat('items.xml')).toThrow(UsageError);
+    expect(() => detectFormat('items.xml')).toThrow(/^items\.xml has an unknown extension "\.xml".*--format/);
     expect(() => detectFormat('items')).toThrow(/^items has no extension .*--format/);
   });
 
   it('rejects an unknown --format value', () => {
-    expect(() => detectFormat('a.csv', 'xml')).toThrow('Expected `--format` to be one of jsonl, csv, tsv, got `xml`');
+    expect(() => detectFormat('a.csv', 'xml')).toThrow('Expected `--format` to be one of jsonl, csv, tsv, json, got `xml`');
   });
 });

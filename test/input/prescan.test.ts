@@ -52,8 +52,8 @@ describe('prescan', () => {
   it('reports missing template variables with line and id', async () => {
     const result = await prescan({ source: { path: fixture('input-missing-variable.jsonl'), format: 'jsonl' }, template: await classify() });
     expect(result.problems).toEqual([
-      { line: 2, id: 'm2', kind: 'template', message: 'missing template variable "description"' },
-      { line: 4, id: 'm4', kind: 'template', message: 'missing template variable "name"' },
+      { line: 2, id: 'm2', kind: 'template', message: 'missing template variable "description" (the item has: id, name)' },
+      { line: 4, id: 'm4', kind: 'template', message: 'missing template variable "name" (the item has: id, title, description)' },
     ]);
     expect(result).toMatchObject({ total: 4, pending: 2, problemCount: 2 });
   });
@@ -155,7 +155,7 @@ describe('prescan', () => {
     const error = formatProblems(path, result.problems, result.problemCount);
     expect(error.message).toBe(`${path}: 750 bad items (first 10 shown):`);
     expect(error.details.slice(0, 10)).toEqual(
-      Array.from({ length: 10 }, (_, i) => `line ${2 * i + 1}: missing template variable "name"`),
+      Array.from({ length: 10 }, (_, i) => `line ${2 * i + 1}: missing template variable "name" (the item has: id)`),
     );
 
     const worse = writeLines('more-bad.jsonl', Array.from({ length: 1200 }, () => '{oops'));

@@ -20,8 +20,10 @@ describe('outputPathsFor', () => {
 describe('defaultOutputPath', () => {
   it.each([
     ['items.jsonl', 'items.results.jsonl'],
-    ['data/items.csv', path.join('data', 'items.results.jsonl')],
-    ['/abs/x.y.tsv', '/abs/x.y.results.jsonl'],
+    ['data/items.csv', path.join('data', 'items.csv.results.jsonl')],
+    ['items.ndjson', 'items.ndjson.results.jsonl'],
+    ['items.JSONL', 'items.results.jsonl'],
+    ['/abs/x.y.tsv', '/abs/x.y.tsv.results.jsonl'],
     ['noext', 'noext.results.jsonl'],
   ])('%s → %s', (input, expected) => {
     expect(defaultOutputPath(input)).toBe(expected);
