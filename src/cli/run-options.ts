@@ -83,7 +83,7 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: input, option: opt('-o, --output <file>', 'results JSONL, or - for stdout (default: beside the input, items.jsonl → items.results.jsonl, items.csv → items.csv.results.jsonl)') },
     { group: input, option: opt('--resume', 'continue an existing output: skip finished ids, retry failed ones') },
     { group: input, option: opt('--overwrite', 'discard an existing output and start over') },
-    { group: input, option: opt('--force', 'with --resume: accept a changed template, model or parameters') },
+    { group: input, option: opt('--force', 'with --resume: accept a changed template, model or parameters; take over a lock whose holder looks alive') },
     { group: input, option: opt('--skip-failed', 'with --resume: do not retry items whose last attempt failed') },
     { group: input, option: opt('--limit <n>', 'process at most n items (a sample run)').argParser(integerFrom(1)) },
     { group: input, option: opt('--sample <n>', 'process a random sample of n items, the same one every time for a --seed').argParser(integerFrom(1)) },

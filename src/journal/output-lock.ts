@@ -30,6 +30,18 @@ export interface OutputLockOptions {
    * @default signal 0 via process.kill: ESRCH means gone
    */
   isAlive?: (pid: number) => boolean;
+  /**
+   * How often the holder rewrites its heartbeat.
+   * @default 10 s ({@link LOCK_HEARTBEAT_MS})
+   */
+  heartbeatMs?: number;
+  /**
+   * Take over a lock even when its holder looks alive (`--force`); the warning says what that breaks.
+   * @default false
+   */
+  force?: boolean;
+  /** Told when a lock is taken over from another holder, with what that means. */
+  onTakeover?: (message: string) => void;
 }
 
 /** A held lock; release it when the run ends (also on SIGINT). */
@@ -44,7 +56,18 @@ interface LockContent {
   pid: number;
   host: string;
   startedAt: string;
+  /** When the holder last said it was alive; rewritten every {@link LOCK_HEARTBEAT_MS}. */
+  heartbeatAt: string;
 }
+
+/** The holder rewrites `heartbeatAt` this often (README, Resume). */
+export const LOCK_HEARTBEAT_MS = 10_000;
+/**
+ * A lock from another host whose heartbeat is older than this is taken over: its pid cannot be checked from
+ * here, and twelve missed heartbeats leave no doubt that its holder died (host clocks must agree within a
+ * minute or so).
+ */
+export const LOCK_STALE_MS = 120_000;
 
 /** A lock that is still empty this long after its creation was left by a crash between create and write. */
 const HALF_WRITTEN_GRACE_MS = 5_000;
@@ -64,36 +87,74 @@ export async function acquireOutputLock(lockPath: string, options: OutputLockOpt
   const host = options.host ?? os.hostname();
   const isAlive = options.isAlive ?? isPidAlive;
   const key = path.resolve(lockPath);
-  const mine: LockContent = { pid, host, startedAt: new Date(now()).toISOString() };
+  const startedAt = new Date(now()).toISOString();
+  const mine: LockContent = { pid, host, startedAt, heartbeatAt: startedAt };
 
   for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt += 1) {
     if (createExclusive(lockPath, mine)) {
       heldHere.add(key);
-      return heldLock(lockPath, key, mine);
+      return heldLock(lockPath, key, mine, now, options.heartbeatMs ?? LOCK_HEARTBEAT_MS);
     }
     const holder = readHolder(lockPath);
     if (holder === 'gone') continue;
+    const out = options.outputPath ?? lockPath;
     if (holder === 'unreadable') {
-      if (now() - mtimeOf(lockPath) < HALF_WRITTEN_GRACE_MS) throw refusal(lockPath, options.outputPath);
-    } else if (holderIsRunning(holder, mine, key, isAlive)) {
-      throw refusal(lockPath, options.outputPath, holder, host);
+      if (now() - mtimeOf(lockPath) < HALF_WRITTEN_GRACE_MS && !options.force) throw refusal(lockPath, out);
+    } else {
+      const verdict = judgeHolder(holder, mine, key, isAlive, now() - heartbeatOf(holder, lockPath));
+      if (verdict === 'running' && !options.force) throw refusal(lockPath, out, holder, host, now());
+      if (verdict === 'running') options.onTakeover?.(forcedMessage(holder, out, now(), host));
+      else if (verdict === 'stale') options.onTakeover?.(staleMessage(holder, out, now(), host));
     }
     fs.rmSync(lockPath, { force: true });
   }
   throw new UsageError(`could not take the lock ${lockPath}: another run keeps taking it over`);
 }
 
-function holderIsRunning(
+/**
+ * `dead`: its pid is gone from this host; `stale`: another host's holder stopped its heartbeat long ago;
+ * `running`: otherwise.
+ */
+function judgeHolder(
   holder: LockContent,
   mine: LockContent,
   key: string,
   isAlive: (pid: number) => boolean,
-): boolean {
-  // Another host's pid cannot be checked from here: assume it is running.
-  if (holder.host !== mine.host) return true;
+  silentForMs: number,
+): 'running' | 'dead' | 'stale' {
+  // Another host's pid cannot be checked from here: only its heartbeat tells.
+  if (holder.host !== mine.host) return silentForMs > LOCK_STALE_MS ? 'stale' : 'running';
   // Our own pid in a lock we do not hold: a previous container/process life that reused the pid.
-  if (holder.pid === mine.pid) return heldHere.has(key);
-  return isAlive(holder.pid);
+  if (holder.pid === mine.pid) return heldHere.has(key) ? 'running' : 'dead';
+  return isAlive(holder.pid) ? 'running' : 'dead';
+}
+
+/** A lock written before heartbeats existed is judged by its file's age, which a heartbeat also renews. */
+function heartbeatOf(holder: LockContent, lockPath: string): number {
+  const at = Date.parse(holder.heartbeatAt);
+  return Number.isNaN(at) ? mtimeOf(lockPath) : at;
+}
+
+function describeHolder(holder: LockContent, now: number, ourHost?: string): string {
+  const where = holder.host === ourHost ? '' : ` on ${holder.host}`;
+  const at = Date.parse(holder.heartbeatAt);
+  const alive = Number.isNaN(at) ? '' : `, last alive ${Math.max(0, Math.round((now - at) / 1000))} s ago`;
+  return `pid ${holder.pid}${where}, started ${holder.startedAt}${alive}`;
+}
+
+function staleMessage(holder: LockContent, out: string, now: number, ourHost: string): string {
+  return (
+    `took over the lock of ${out} from a run that stopped its heartbeat (${describeHolder(holder, now, ourHost)}); ` +
+    `a lock from another host is stale after ${LOCK_STALE_MS / 1000} s of silence`
+  );
+}
+
+function forcedMessage(holder: LockContent, out: string, now: number, ourHost: string): string {
+  return (
+    `--force: took over the lock of ${out} from a run that may still be going (${describeHolder(holder, now, ourHost)}); ` +
+    'if it is, both runs append to the same files: items can be answered (and paid) twice, and the last to ' +
+    'finish overwrites the state file'
+  );
 }
 
 function createExclusive(lockPath: string, content: LockContent): boolean {
@@ -123,7 +184,12 @@ function readHolder(lockPath: string): LockContent | 'gone' | 'unreadable' {
   try {
     const content = JSON.parse(text) as Partial<LockContent>;
     if (typeof content.pid === 'number' && typeof content.host === 'string') {
-      return { pid: content.pid, host: content.host, startedAt: String(content.startedAt ?? 'at an unknown time') };
+      return {
+        pid: content.pid,
+        host: content.host,
+        startedAt: String(content.startedAt ?? 'at an unknown time'),
+        heartbeatAt: String(content.heartbeatAt ?? ''),
+      };
     }
   } catch {
     // Fall through: an empty or half-written lock.
@@ -139,12 +205,30 @@ function mtimeOf(lockPath: string): number {
   }
 }
 
-function heldLock(lockPath: string, key: string, mine: LockContent): OutputLock {
+function heldLock(lockPath: string, key: string, mine: LockContent, now: () => number, heartbeatMs: number): OutputLock {
   const stillMine = (): boolean => {
     const holder = readHolder(lockPath);
     return typeof holder === 'object' && holder.pid === mine.pid && holder.startedAt === mine.startedAt;
   };
+  const beat = (): void => {
+    if (!stillMine()) {
+      clearInterval(timer);
+      return;
+    }
+    // Written beside and renamed over, so a reader never sees a half-written lock.
+    const temp = `${lockPath}.${mine.pid}.beat`;
+    try {
+      fs.writeFileSync(temp, JSON.stringify({ ...mine, heartbeatAt: new Date(now()).toISOString() }) + '\n');
+      fs.renameSync(temp, lockPath);
+    } catch {
+      // A full disk or a vanished directory: the lock keeps its older heartbeat; the run reports the disk itself.
+      fs.rmSync(temp, { force: true });
+    }
+  };
+  const timer = setInterval(beat, heartbeatMs);
+  timer.unref(); // never keeps a finished process alive
   const releaseSync = (): void => {
+    clearInterval(timer);
     if (!heldHere.has(key)) return;
     heldHere.delete(key);
     // Never remove a lock that someone took over after deciding ours was stale.
@@ -153,19 +237,15 @@ function heldLock(lockPath: string, key: string, mine: LockContent): OutputLock 
   return { path: lockPath, releaseSync, release: async () => releaseSync() };
 }
 
-function refusal(
-  lockPath: string,
-  outputPath: string | undefined,
-  holder?: LockContent,
-  ourHost?: string,
-): UsageError {
-  const out = outputPath ?? lockPath;
-  const where = holder === undefined || holder.host === ourHost ? '' : ` on ${holder.host}`;
+function refusal(lockPath: string, out: string, holder?: LockContent, ourHost?: string, now = 0): UsageError {
   const who =
     holder === undefined
       ? 'another llm-batch run (starting right now)'
-      : `another llm-batch run (pid ${holder.pid}${where}, started ${holder.startedAt})`;
-  return new UsageError(`${who} is writing ${out}; wait for it or remove ${lockPath} if it crashed`);
+      : `another llm-batch run (${describeHolder(holder, now, ourHost)})`;
+  return new UsageError(`${who} is writing ${out}; wait for it or remove ${lockPath} if it crashed`, [
+    `a lock from another host is taken over once its heartbeat is ${LOCK_STALE_MS / 1000} s old; ` +
+      '--force takes it over now (if that run is still going, items can be answered twice)',
+  ]);
 }
 
 /** Signal 0 checks existence: ESRCH means no such process; EPERM means it exists under another user. */

@@ -42,8 +42,9 @@ async function describeLock(lockPath: string): Promise<string | undefined> {
   }
   let holder = '';
   try {
-    const content = JSON.parse(text) as { pid?: unknown; host?: unknown; startedAt?: unknown };
-    holder = ` (pid ${String(content.pid)} on ${String(content.host)}, since ${String(content.startedAt)})`;
+    const content = JSON.parse(text) as { pid?: unknown; host?: unknown; startedAt?: unknown; heartbeatAt?: unknown };
+    const alive = typeof content.heartbeatAt === 'string' ? `, last alive ${content.heartbeatAt}` : '';
+    holder = ` (pid ${String(content.pid)} on ${String(content.host)}, since ${String(content.startedAt)}${alive})`;
   } catch {
     // A lock being written this instant, or a damaged one: its existence is the news.
   }

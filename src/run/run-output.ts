@@ -146,7 +146,11 @@ export async function openRunOutput(
     batches,
     async begin() {
       await createOutputDirectory(paths.results);
-      lock = await acquireOutputLock(paths.lock);
+      lock = await acquireOutputLock(paths.lock, {
+        outputPath: paths.results,
+        force: config.force,
+        onTakeover: (message) => io.emit({ type: 'warning', message }),
+      });
       if (config.overwrite && !config.resume) {
         await Promise.all([paths.results, paths.failed, paths.state].map((file) => rm(file, { force: true })));
       } else if (resuming) {

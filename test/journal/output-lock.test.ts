@@ -18,7 +18,12 @@ describe('acquireOutputLock', () => {
   it('creates the lock with pid, host and start time, and removes it on release', async () => {
     const file = path.join(tempDir(), 'out.lock');
     const lock = await acquireOutputLock(file, { pid: 4242, now, host: 'box' });
-    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ pid: 4242, host: 'box', startedAt: '2025-05-01T10:00:00.000Z' });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({
+      pid: 4242,
+      host: 'box',
+      startedAt: '2025-05-01T10:00:00.000Z',
+      heartbeatAt: '2025-05-01T10:00:00.000Z',
+    });
     await lock.release();
     expect(fs.existsSync(file)).toBe(false);
     await lock.release();
@@ -82,5 +87,81 @@ describe('acquireOutputLock', () => {
     writeLock(file, { pid: 11, host: 'box', startedAt: 'later' });
     await lock.release();
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).pid).toBe(11);
+  });
+
+  it('refreshes its heartbeat while held, and stops once released', async () => {
+    const file = path.join(tempDir(), 'out.lock');
+    let clock = NOW;
+    const lock = await acquireOutputLock(file, { pid: 7, now: () => clock, host: 'box', heartbeatMs: 10 });
+    clock = NOW + 30_000;
+    await expect.poll(() => JSON.parse(fs.readFileSync(file, 'utf8')).heartbeatAt, { timeout: 5_000 }).toBe('2025-05-01T10:00:30.000Z');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).startedAt).toBe('2025-05-01T10:00:00.000Z');
+    await lock.release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readdirSync(path.dirname(file))).toEqual([]);
+  });
+
+  it('stops beating into a lock that another run took over', async () => {
+    const file = path.join(tempDir(), 'out.lock');
+    const lock = await acquireOutputLock(file, { pid: 7, now, host: 'box', heartbeatMs: 10 });
+    writeLock(file, { pid: 8, host: 'other', startedAt: 'later', heartbeatAt: 'later' });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).pid).toBe(8);
+    await lock.release();
+  });
+
+  it('refuses another host whose heartbeat is recent, saying when it was last alive and what --force does', async () => {
+    const file = path.join(tempDir(), 'out.lock');
+    writeLock(file, { pid: 1111, host: 'other', startedAt: '2025-05-01T09:00:00.000Z', heartbeatAt: '2025-05-01T09:59:30.000Z' });
+    const attempt = acquireOutputLock(file, { pid: 2, now, host: 'box', outputPath: 'out.jsonl' });
+    await expect(attempt).rejects.toThrow(
+      'another llm-batch run (pid 1111 on other, started 2025-05-01T09:00:00.000Z, last alive 30 s ago) is writing out.jsonl',
+    );
+    const error = (await attempt.catch((caught: unknown) => caught)) as UsageError;
+    expect(error.details.join('\n')).toMatch(/taken over once its heartbeat is 120 s old; --force takes it over now/);
+  });
+
+  it('takes over a lock from another host whose heartbeat is older than the staleness period, with a warning', async () => {
+    const file = path.join(tempDir(), 'out.lock');
+    writeLock(file, { pid: 1111, host: 'other', startedAt: '2025-05-01T09:00:00.000Z', heartbeatAt: '2025-05-01T09:57:00.000Z' });
+    const warnings: string[] = [];
+    const lock = await acquireOutputLock(file, { pid: 2, now, host: 'box', outputPath: 'out.jsonl', onTakeover: (m) => warnings.push(m) });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ pid: 2, host: 'box' });
+    expect(warnings).toEqual([
+      'took over the lock of out.jsonl from a run that stopped its heartbeat (pid 1111 on other, started ' +
+        '2025-05-01T09:00:00.000Z, last alive 180 s ago); a lock from another host is stale after 120 s of silence',
+    ]);
+    await lock.release();
+  });
+
+  it('judges a lock without a heartbeat (older versions) by its file age', async () => {
+    const file = path.join(tempDir(), 'out.lock');
+    writeLock(file, { pid: 1111, host: 'other', startedAt: 'then' });
+    const mtime = fs.statSync(file).mtimeMs;
+    await expect(acquireOutputLock(file, { pid: 2, now: () => mtime + 60_000, host: 'box' })).rejects.toThrow(/pid 1111 on other/);
+    const lock = await acquireOutputLock(file, { pid: 2, now: () => mtime + 121_000, host: 'box' });
+    await lock.release();
+  });
+
+  it('--force takes over a live lock and says what that breaks', async () => {
+    const file = path.join(tempDir(), 'out.lock');
+    writeLock(file, { pid: 1111, host: 'box', startedAt: '2025-05-01T09:00:00.000Z', heartbeatAt: '2025-05-01T09:59:50.000Z' });
+    const warnings: string[] = [];
+    const lock = await acquireOutputLock(file, {
+      pid: 2,
+      now,
+      host: 'box',
+      outputPath: 'out.jsonl',
+      isAlive: () => true,
+      force: true,
+      onTakeover: (m) => warnings.push(m),
+    });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).pid).toBe(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('--force: took over the lock of out.jsonl from a run that may still be going (pid 1111, started');
+    expect(warnings[0]).toContain('last alive 10 s ago');
+    expect(warnings[0]).toContain('items can be answered (and paid) twice, and the last to finish overwrites the state file');
+    await lock.release();
   });
 });
