@@ -62,6 +62,12 @@ export interface PrescanResult {
    * duplicates without a registry of every id of its own. Empty for a clean file.
    */
   duplicates: Map<number, number>;
+  /**
+   * Every pending id with its first line, and the last line the pre-scan read: rows appended to the input
+   * after it (past `lastLine`) are checked by the run against these ids.
+   */
+  idsSeen: IdRegistry;
+  lastLine: number;
   /** Lines of items already done (`isDone`): the run reads past them without parsing them again. */
   doneLines: LineSet;
   /** Done items whose content changed (`isChanged`): redone by this run, counted in `pending`. */
@@ -84,6 +90,7 @@ export async function prescan(options: PrescanOptions): Promise<PrescanResult> {
   const duplicates = new Map<number, number>();
   const doneLines = new LineSet();
   let problemCount = 0;
+  let lastLine = 0;
   let total = 0;
   let pending = 0;
   let changed = 0;
@@ -112,12 +119,25 @@ export async function prescan(options: PrescanOptions): Promise<PrescanResult> {
     doneLines.add(item.line);
     return undefined;
   };
-  const result = (): PrescanResult => ({ total, pending, problems, problemCount, duplicates, doneLines, changed, firstChangedLine, ids });
+  const result = (): PrescanResult => ({
+    total,
+    pending,
+    problems,
+    problemCount,
+    duplicates,
+    idsSeen: seenIds,
+    lastLine,
+    doneLines,
+    changed,
+    firstChangedLine,
+    ids,
+  });
   if (limit !== undefined && limit <= 0) return result();
   // Batches, not items: an async step per item cost as much as the rest of the pre-scan of a done item.
   batches: for await (const events of readInputBatches(options.source, { stdin: options.stdin, shard: options.shard })) {
     for (const event of events) {
       total += 1;
+      lastLine = event.kind === 'bad-row' ? event.row.line : event.item.line;
       if (event.kind === 'bad-row') {
         const { line, id, message } = event.row;
         report({ line, id, kind: 'input', message });

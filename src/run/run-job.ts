@@ -141,7 +141,7 @@ async function dispatchAll(
 ): Promise<number> {
   // A pack holds its items until it is full, so the gate must admit enough for every slot to carry one.
   const gate = new AdmissionGate(config.concurrency * (config.pack ?? 1) + READ_AHEAD);
-  const firstLineOf = duplicateCheck(scan?.duplicates);
+  const firstLineOf = duplicateCheck(scan, output);
   let admitted = 0;
   // Lines the pre-scan found done are passed over unparsed: on a resumed million-line input, parsing them
   // again was a third of the time to the first request (SPEC §12: 5 s).
@@ -156,8 +156,10 @@ async function dispatchAll(
       continue;
     }
     const item: Item = event.item;
-    if (output.isDone(item.id)) continue;
     const firstLine = firstLineOf(item);
+    // A repeat of a done id within the pre-scanned lines was recorded by the run that first met it; one in
+    // a row appended since is news.
+    if (output.isDone(item.id) && (firstLine === undefined || scan === null || item.line <= scan.lastLine)) continue;
     if (firstLine !== undefined) {
       output.writeFailure({ id: item.id, error: { class: 'input', message: `line ${item.line}: duplicate id "${item.id}" (first seen on line ${firstLine})` }, attempts: 0, ts: new Date().toISOString() });
       stats.recordFailure('input');
@@ -180,15 +182,24 @@ async function dispatchAll(
 }
 
 /**
- * For an item not done yet, the line its id was first seen on when it is a duplicate. The pre-scan met
- * every line this run reads (it stops no earlier, also with --limit) and found the duplicates, so the run
- * looks them up instead of keeping its own registry of every id (~40 MB at a million ids, SPEC §12).
- * Stdin is not pre-scanned: there, an off-heap registry (a Set of a million ids would cost ~45 MB).
+ * The line an item's id was first seen on when it is a duplicate. The pre-scan met every line up to its
+ * `lastLine` and found the duplicates there, so the run looks them up instead of keeping its own registry
+ * of every id (~40 MB at a million ids, SPEC §12). Rows appended to the input after the pre-scan are
+ * checked against the ids it saw (and the done ids of a resume). Stdin is not pre-scanned: there, an
+ * off-heap registry (a Set of a million ids would cost ~45 MB).
  */
-function duplicateCheck(scanned: Map<number, number> | undefined): (item: Item) => number | undefined {
-  if (scanned !== undefined) return (item) => scanned.get(item.line);
-  const seenIds = new IdRegistry();
-  return (item) => seenIds.add(item.id, item.line);
+function duplicateCheck(scan: ScanResult | null, output: Pick<RunOutput, 'claimDone'>): (item: Item) => number | undefined {
+  if (scan === null) {
+    const seenIds = new IdRegistry();
+    return (item) => seenIds.add(item.id, item.line);
+  }
+  const { duplicates, idsSeen, lastLine } = scan;
+  return (item) => {
+    if (item.line <= lastLine) return duplicates.get(item.line);
+    // null: not a done id; undefined: a done id met for the first time (its own row moved to the end).
+    const claimed = output.claimDone?.(item.id, item.line) ?? null;
+    return claimed === null ? idsSeen.add(item.id, item.line) : claimed;
+  };
 }
 
 interface PortParts {

@@ -31,7 +31,7 @@ export interface SkeletonDeps {
 }
 
 /** What the pre-scan learned; null for stdin, which is not scanned ahead. */
-export type ScanResult = Pick<PrescanResult, 'total' | 'pending' | 'duplicates' | 'doneLines'>;
+export type ScanResult = Pick<PrescanResult, 'total' | 'pending' | 'duplicates' | 'idsSeen' | 'lastLine' | 'doneLines'>;
 
 /** What a mode is handed once the output is open and the input scanned. */
 export interface RunSetup {

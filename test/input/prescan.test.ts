@@ -67,6 +67,10 @@ describe('prescan', () => {
     // The run rejects the same lines from this map instead of keeping its own registry of every id.
     expect(result.duplicates).toEqual(new Map([[3, 1], [5, 2]]));
     expect(result.pending).toBe(3);
+    // Rows appended after the pre-scan (past lastLine) are checked by the run against the ids it saw.
+    expect(result.lastLine).toBe(5);
+    expect(result.idsSeen.add('d2', 9)).toBe(2);
+    expect(result.idsSeen.add('new', 10)).toBeUndefined();
   });
 
   it('reports items missing the --id-field', async () => {
