@@ -35,6 +35,8 @@ export function anthropicBatchRoutes(state: MockState, store: MockBatchStore): R
     fail(ex, { kind: 'not_found', message: `message_batch ${id} not found` });
     return undefined;
   };
+  /** Creates whose answer was dropped so far (`batchCreateAnswerDrops`). */
+  let answersDropped = 0;
   /** `results_url` points back at this server, whichever address the client used. */
   const origin = (ex: Exchange) => `http://${ex.req.headers.host ?? '127.0.0.1'}`;
 
@@ -50,7 +52,24 @@ export function anthropicBatchRoutes(state: MockState, store: MockBatchStore): R
           result: executeBatchRequest(anthropicDialect, state, params, ex.req),
         }));
         const batch = store.create({ id: state.ids.next('msgbatch_'), dialect: 'anthropic', requests: stored }, Date.now());
+        if (answersDropped < state.behaviour.batchCreateAnswerDrops) {
+          answersDropped += 1;
+          return ex.reset(); // created, and billed, but the client never hears of it
+        }
         ex.sendJson(200, batchObject(store, batch, origin(ex)));
+      }),
+    },
+    {
+      method: 'GET',
+      path: BATCH_PATH,
+      handler: authed((ex) => {
+        // Newest first, as the real list; `limit` is not read: the mock never holds more than a page.
+        const now = Date.now();
+        const data = [...store.batches.values()].filter((batch) => batch.dialect === 'anthropic').reverse().map((batch) => {
+          store.advance(batch, now, () => undefined);
+          return batchObject(store, batch, origin(ex));
+        });
+        ex.sendJson(200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
       }),
     },
     {

@@ -58,6 +58,11 @@ export interface MockBehaviour {
   batchCompletionDelayMs: number;
   /** Batches end as expired instead of completed: every request gets an expired result. @default false */
   batchExpire: boolean;
+  /**
+   * The next this-many Anthropic batch creates are carried out, then their answer is lost (the connection
+   * is reset): the client must find the batch instead of paying for it twice. @default 0
+   */
+  batchCreateAnswerDrops: number;
   /** Share of `service_tier: "flex"` requests (0–1) answered 429 "Resource Unavailable". @default 0 */
   flexUnavailableRate: number;
 }
@@ -90,6 +95,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   cacheTtlMs: 300_000,
   batchCompletionDelayMs: 1000,
   batchExpire: false,
+  batchCreateAnswerDrops: 0,
   flexUnavailableRate: 0,
 });
 
@@ -137,7 +143,7 @@ function validate(b: MockBehaviour): void {
   for (const key of ['rpm', 'tpm', 'inputTpm', 'outputTpm'] as const) {
     if (b[key] !== undefined) expectNumber(key, b[key], Number.MIN_VALUE, Number.POSITIVE_INFINITY);
   }
-  for (const key of ['faultRetryAfterMs', 'priceInputPerMTok', 'priceOutputPerMTok', 'priceCacheReadPerMTok', 'priceCacheWritePerMTok', 'cacheMinTokens', 'cacheTtlMs', 'batchCompletionDelayMs'] as const) {
+  for (const key of ['faultRetryAfterMs', 'priceInputPerMTok', 'priceOutputPerMTok', 'priceCacheReadPerMTok', 'priceCacheWritePerMTok', 'cacheMinTokens', 'cacheTtlMs', 'batchCompletionDelayMs', 'batchCreateAnswerDrops'] as const) {
     if (b[key] !== undefined) expectNumber(key, b[key], 0, Number.POSITIVE_INFINITY);
   }
   for (const key of ['quotaExhausted', 'overloaded', 'trackPrompts', 'batchExpire'] as const) {

@@ -3,6 +3,7 @@
  * (`GET …/{id}`), stream `results_url`, cancel (`POST …/{id}/cancel`). The base URL has no `/v1`.
  */
 import { anthropicWire } from '../anthropic-wire.js';
+import { isRecord } from '../wire-helpers.js';
 import { jsonArrayBody } from './body-source.js';
 import { encodeAnthropicBatchRequest, readAnthropicBatch, readAnthropicResultLine } from './anthropic-batch-shapes.js';
 import { callWithRetry } from './retry-call.js';
@@ -14,11 +15,50 @@ import type { BatchClient, BatchLimits, BatchSnapshot, HttpBatchClientOptions } 
  */
 export const ANTHROPIC_BATCH_LIMITS: Readonly<BatchLimits> = { maxRequests: 100_000, maxBytes: 256_000_000 };
 
+/** Batches listed when looking for one whose create answer was lost (newest first). */
+const RECOVERY_LIST_LIMIT = 100;
+/** A batch created this long before our first create attempt is not ours: host and provider clocks differ. */
+const RECOVERY_CLOCK_SLACK_MS = 60_000;
+
 /** `baseUrl` has no `/v1`. */
 export function createAnthropicBatchClient(options: HttpBatchClientOptions): BatchClient {
   const { baseUrl, http, retry, uploadTimeoutMs } = options;
   const { 'content-type': _json, ...headers } = anthropicWire.headers(options.apiKey);
   const batchUrl = (batchId: string) => `${baseUrl}/v1/messages/batches/${encodeURIComponent(batchId)}`;
+  const now = retry.now ?? Date.now;
+  /** Batches this client created or found: never taken for another create's lost answer. */
+  const known = new Set<string>();
+
+  /**
+   * A create whose answer was lost (reset, timeout, 5xx after the request was sent) may have worked, and
+   * creating again would pay for every request twice. Anthropic lists batches newest first: ours was
+   * created after our first attempt (less clock slack), holds exactly our request count, and, once ended,
+   * exactly our custom ids.
+   */
+  async function findLostBatch(customIds: ReadonlySet<string>, since: number, signal: AbortSignal): Promise<BatchSnapshot | undefined> {
+    const list = (await http.send('GET', `${baseUrl}/v1/messages/batches?limit=${RECOVERY_LIST_LIMIT}`, headers, { signal })).body;
+    const batches = isRecord(list) && Array.isArray(list.data) ? list.data.filter(isRecord) : [];
+    for (const candidate of batches) {
+      const created = typeof candidate.created_at === 'string' ? Date.parse(candidate.created_at) : Number.NaN;
+      if (Number.isNaN(created) || created < since - RECOVERY_CLOCK_SLACK_MS) continue;
+      const snapshot = readAnthropicBatch(candidate);
+      if (known.has(snapshot.id) || snapshot.counts.total !== customIds.size) continue;
+      if (snapshot.status === 'ended' && !(await holdsExactly(snapshot, customIds, signal))) continue;
+      return snapshot;
+    }
+    return undefined;
+  }
+
+  async function holdsExactly(snapshot: BatchSnapshot, customIds: ReadonlySet<string>, signal: AbortSignal): Promise<boolean> {
+    let seen = 0;
+    for await (const line of http.lines(resultsUrl(snapshot), headers, { signal })) {
+      const outcome = readAnthropicResultLine(line);
+      if (outcome === undefined) continue;
+      if (!customIds.has(outcome.customId)) return false;
+      seen += 1;
+    }
+    return seen === customIds.size;
+  }
 
   /**
    * The key goes only to the configured base URL (SPEC §14): a `results_url` on another origin (a gateway
@@ -40,8 +80,11 @@ export function createAnthropicBatchClient(options: HttpBatchClientOptions): Bat
       // The requests travel inside the create call: there is no separate upload step.
       onStep('submitting');
       const body = jsonArrayBody('requests', encoded);
+      const since = now();
       const create = async () => readAnthropicBatch((await http.upload(`${baseUrl}/v1/messages/batches`, headers, body, { signal, timeoutMs: uploadTimeoutMs })).body);
-      const snapshot = await callWithRetry('create the message batch', create, retry, signal);
+      const recover = () => findLostBatch(customIdsOf(encoded), since, signal);
+      const snapshot = await callWithRetry('create the message batch', create, retry, signal, recover);
+      known.add(snapshot.id);
       return { id: snapshot.id, status: snapshot.status };
     },
 
@@ -64,4 +107,14 @@ export function createAnthropicBatchClient(options: HttpBatchClientOptions): Bat
 
     close: () => http.close(),
   };
+}
+
+/** The custom ids of encoded requests (each a JSON object with `custom_id`). */
+function customIdsOf(encoded: readonly string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const line of encoded) {
+    const request: unknown = JSON.parse(line);
+    if (isRecord(request) && typeof request.custom_id === 'string') ids.add(request.custom_id);
+  }
+  return ids;
 }

@@ -52,6 +52,32 @@ describe('batch control calls retry through the one retry policy', () => {
     expect(submitted).toEqual({ id: 'batch_lost', status: 'in_progress', inputFileId: 'file-1' });
   });
 
+  it('finds the Anthropic message batch a lost create answer made, by creation time, count and custom ids', async () => {
+    const { pool, client } = setUp();
+    const recent = new Date(Date.now()).toISOString();
+    const old = new Date(Date.now() - 3_600_000).toISOString();
+    const msgBatch = (id: string, status: string, counts: object, createdAt: string) =>
+      ({ id, type: 'message_batch', processing_status: status, request_counts: counts, created_at: createdAt, results_url: `${BASE}/v1/messages/batches/${id}/results` });
+    pool.intercept({ path: '/v1/messages/batches', method: 'POST' }).replyWithError(reset());
+    pool.intercept({ path: '/v1/messages/batches?limit=100', method: 'GET' }).reply(200, {
+      data: [
+        msgBatch('msgbatch_three', 'in_progress', { processing: 3 }, recent), // another count
+        msgBatch('msgbatch_others', 'ended', { succeeded: 2 }, recent), // same count, other custom ids
+        msgBatch('msgbatch_old', 'in_progress', { processing: 2 }, old), // made before our create
+        msgBatch('msgbatch_lost', 'ended', { succeeded: 2 }, recent),
+      ],
+      has_more: false,
+    });
+    const line = (id: string) => JSON.stringify({ custom_id: id, result: { type: 'succeeded', message: { id: 'm', type: 'message', role: 'assistant', model: 'claude', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } } } });
+    pool.intercept({ path: '/v1/messages/batches/msgbatch_others/results', method: 'GET' }).reply(200, `${line('x')}\n${line('y')}\n`);
+    pool.intercept({ path: '/v1/messages/batches/msgbatch_lost/results', method: 'GET' }).reply(200, `${line('a')}\n${line('b')}\n`);
+    // Were the client to create again, this interceptor would answer with a second batch.
+    pool.intercept({ path: '/v1/messages/batches', method: 'POST' }).reply(200, msgBatch('msgbatch_twice', 'in_progress', { processing: 2 }, recent));
+    const encoded = ['a', 'b'].map((id) => JSON.stringify({ custom_id: id, params: { model: 'claude', max_tokens: 5, messages: [] } }));
+    const submitted = await client('anthropic').submit(encoded, { signal, onStep: () => undefined });
+    expect(submitted).toEqual({ id: 'msgbatch_lost', status: 'ended' });
+  });
+
   it('honours retry-after on a 429 poll', async () => {
     const { pool, client, waits } = setUp();
     pool.intercept({ path: '/v1/messages/batches/msgbatch_1', method: 'GET' }).reply(429, { type: 'error', error: { type: 'rate_limit_error', message: 'slow' } }, { headers: { 'retry-after': '7' } });
