@@ -71,5 +71,5 @@ export async function batchesCancelCommand(output: string, options: BatchesCance
 }
 
 function defaultClient(settings: ProviderSettings, retry: RetryPolicy): BatchClient {
-  return createBatchClient({ provider: settings.provider, baseUrl: settings.baseUrl, apiKey: settings.apiKey, timeoutMs: TIMEOUT_MS, retry });
+  return createBatchClient({ provider: settings.provider, baseUrl: settings.baseUrl, apiKey: settings.apiKey, azure: settings.azure, timeoutMs: TIMEOUT_MS, retry });
 }

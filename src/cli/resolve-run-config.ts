@@ -11,6 +11,8 @@ import { toOutputSchema } from '../providers/output-schema.js';
 import { toStrictSchema } from '../providers/strict-schema.js';
 import { PROVIDERS } from '../providers/registry.js';
 import { resolveProviderSettings, type ProviderSettings } from '../providers/resolve-provider.js';
+import { requestedTier, type ServiceTier } from '../cost/service-tiers.js';
+import { checkResponsesParams } from '../providers/responses-params.js';
 import type { OutputSchema, RequestParams } from '../providers/types.js';
 import { compileOutputSchema } from '../providers/validate-output.js';
 import { describeRedisUrl } from '../scheduler/redis-url.js';
@@ -69,12 +71,22 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     imageField: flags.imageField,
   });
   const defaults = loaded.defaults;
-  const model = flags.model ?? defaults.model;
+  // An Azure run may name only its deployment (--deployment or AZURE_OPENAI_DEPLOYMENT).
+  const model = flags.model ?? defaults.model ?? (flags.provider === 'azure' ? (flags.deployment ?? environment.env.AZURE_OPENAI_DEPLOYMENT) : undefined);
   if (model === undefined) {
     throw new UsageError('no model: pass -m <model> (e.g. gpt-4o-mini, claude-haiku-4-5, or mock to try it offline)');
   }
   const provider = resolveProviderSettings(
-    { model, provider: flags.provider, baseUrl: flags.baseUrl, apiKeyEnv: flags.apiKeyEnv },
+    {
+      model,
+      provider: flags.provider,
+      baseUrl: flags.baseUrl,
+      apiKeyEnv: flags.apiKeyEnv,
+      api: flags.api,
+      deployment: flags.deployment,
+      apiVersion: flags.apiVersion,
+      modelFamily: flags.modelFamily,
+    },
     environment.env,
     { requireKey: environment.requireKey },
   );
@@ -83,20 +95,26 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
   if (schema) compileOutputSchema(schema);
   const outputSchema: OutputSchema | undefined = schema && toOutputSchema(schema);
 
+  // Azure speaks OpenAI's wire, and its model rules are those of the model a deployment runs.
+  const azure = provider.provider === 'azure';
   const mapped = mapRequestParams({
-    provider: provider.provider,
-    model: provider.model,
-    officialEndpoint: provider.baseUrl === PROVIDERS[provider.provider].defaultBaseUrl,
+    provider: provider.provider === 'azure' ? 'openai' : provider.provider,
+    model: azure ? (provider.priceModel ?? provider.model) : provider.model,
+    officialEndpoint: azure || provider.baseUrl === PROVIDERS[provider.provider].defaultBaseUrl,
     params: givenParams(flags, defaults),
   });
+  if (provider.api === 'responses') checkResponsesParams(mapped.extra);
   const params: RequestParams = withoutUndefined({
     model: provider.model,
     maxTokens: flags.maxTokens ?? mapped.maxTokens ?? defaults.maxTokens ?? budgetCap(flags, provider),
     temperature: mapped.temperature,
-    extra: mapped.extra,
+    extra: withServiceTier(mapped.extra, flags.serviceTier),
     schema: outputSchema,
     jsonOutput: outputSchema === undefined && defaults.jsonOutput === true ? true : undefined,
   });
+
+  const serviceTier = requestedTier(params.extra);
+  checkServiceTier(flags, provider, serviceTier);
 
   const config: RunConfig = {
     input: { path: input, format: detectFormat(input, flags.format), idField: flags.idField },
@@ -113,13 +131,16 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     provider: provider.provider,
     baseUrl: provider.baseUrl,
     apiKey: provider.apiKey,
+    api: provider.api,
+    ...(provider.azure && { azure: provider.azure }),
+    ...(provider.priceModel !== undefined && { priceModel: provider.priceModel }),
     params,
     mode: flags.mode ?? 'realtime',
     concurrency: flags.concurrency,
     rpm: flags.rpm,
     tpm: flags.tpm,
     maxRetries: flags.maxRetries,
-    timeoutMs: Math.round(flags.timeout * 1000),
+    timeoutMs: Math.round((flags.timeout ?? defaultTimeoutSeconds(serviceTier)) * 1000),
     maxWaitMs: Math.round(flags.maxWait * 1000),
     budgetUsd: flags.budget,
     budgetKey: flags.budgetKey,
@@ -127,6 +148,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     prices: { input: flags.priceInput, output: flags.priceOutput, cachedInput: flags.priceCachedInput, file: flags.priceFile },
     cacheDir: flags.cache === false ? undefined : (flags.cacheDir ?? defaultCacheDir(environment.env, environment.homedir)),
     maxInvalidOutputRetries: MAX_INVALID_OUTPUT_RETRIES,
+    ...(flags.flexFallback !== undefined && { flexFallback: flags.flexFallback }),
     pack: flags.pack !== undefined && flags.pack > 1 ? flags.pack : undefined,
     resumeCommand: resumeHint(environment.args),
   };
@@ -164,6 +186,38 @@ function resolveSample(flags: RunFlags, input: string): RunConfig['sample'] {
   }
   if (input === STDIN_PATH) throw new UsageError('--sample needs an input file: stdin cannot be read twice');
   return { count: flags.sample, seed: flags.seed ?? '0' };
+}
+
+/** Flex requests can take up to about 15 minutes (OpenAI's flex guide); others get two. */
+const DEFAULT_TIMEOUT_SECONDS = 120;
+const FLEX_TIMEOUT_SECONDS = 900;
+
+function defaultTimeoutSeconds(tier: ServiceTier): number {
+  return tier === 'flex' ? FLEX_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS;
+}
+
+/** `--service-tier` goes into the request as `service_tier`, where `--param service_tier=…` would put it too. */
+function withServiceTier(extra: Record<string, unknown>, tier: ServiceTier | undefined): Record<string, unknown> {
+  return tier === undefined ? extra : { ...extra, service_tier: tier };
+}
+
+/** Service tiers are OpenAI's, for realtime requests; refused elsewhere before anything is sent. */
+function checkServiceTier(flags: RunFlags, provider: ProviderSettings, tier: ServiceTier): void {
+  if (provider.provider !== 'azure' && (flags.deployment !== undefined || flags.apiVersion !== undefined)) {
+    throw new UsageError('--deployment and --api-version are Azure OpenAI\'s: add --provider azure');
+  }
+  if (flags.serviceTier !== undefined && provider.provider === 'anthropic') {
+    throw new UsageError('--service-tier is OpenAI\'s (default, flex, priority); Anthropic takes --param service_tier=auto|standard_only');
+  }
+  if (tier !== 'default' && flags.mode === 'batch') {
+    throw new UsageError(`--service-tier ${tier} applies to realtime requests; --mode batch is already billed at batch prices`);
+  }
+  if (flags.flexFallback !== undefined) {
+    if (tier !== 'flex') throw new UsageError('--flex-fallback needs --service-tier flex');
+    if (flags.flexFallback > flags.maxRetries) {
+      throw new UsageError(`--flex-fallback ${flags.flexFallback} would never be reached: it counts retries, and --max-retries is ${flags.maxRetries}`);
+    }
+  }
 }
 
 /** `--redis`, else `LLM_BATCH_REDIS_URL`; checked here so a typo is exit 2 before anything happens. */

@@ -21,9 +21,13 @@ export interface RunFlags {
   schema?: string;
   imageField?: string;
   model?: string;
-  provider?: 'openai' | 'anthropic' | 'mock';
+  provider?: 'openai' | 'anthropic' | 'azure' | 'mock';
+  deployment?: string;
+  apiVersion?: string;
+  modelFamily?: string;
   baseUrl?: string;
   apiKeyEnv?: string;
+  api?: 'chat' | 'responses';
   maxTokens?: number;
   temperature?: number;
   param?: Record<string, unknown>;
@@ -32,7 +36,10 @@ export interface RunFlags {
   rpm?: number;
   tpm?: number;
   maxRetries: number;
-  timeout: number;
+  /** Undefined when not given: the default depends on the service tier. */
+  timeout?: number;
+  serviceTier?: 'default' | 'flex' | 'priority';
+  flexFallback?: number;
   maxWait: number;
   redis?: string;
   mode: 'realtime' | 'batch';
@@ -87,9 +94,13 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: prompt, option: opt('--schema <file>', 'JSON Schema the answer must satisfy (structured output)') },
     { group: prompt, option: opt('--image-field <name>', 'item field holding an image URL or local path to send with the prompt') },
     { group: prompt, option: opt('-m, --model <name>', 'model, e.g. gpt-4o-mini, claude-haiku-4-5, mock (default: from the template)') },
-    { group: prompt, option: opt('--provider <name>', 'wire protocol (default: inferred from the model)').argParser(oneOf(['openai', 'anthropic', 'mock'] as const)) },
+    { group: prompt, option: opt('--provider <name>', 'wire protocol: openai, anthropic, azure or mock (default: inferred from the model)').argParser(oneOf(['openai', 'anthropic', 'azure', 'mock'] as const)) },
+    { group: prompt, option: opt('--deployment <name>', 'Azure OpenAI deployment (default: $AZURE_OPENAI_DEPLOYMENT, else -m)') },
+    { group: prompt, option: opt('--api-version <version>', 'Azure OpenAI api-version, e.g. 2024-10-21 (default: $OPENAI_API_VERSION / $AZURE_OPENAI_API_VERSION, else the v1 API)') },
+    { group: cost, option: opt('--model-family <model>', 'price the run as this model (an Azure deployment\'s underlying model, e.g. gpt-4o-mini)') },
     { group: prompt, option: opt('--base-url <url>', 'any OpenAI- or Anthropic-compatible endpoint (default: $OPENAI_BASE_URL / $ANTHROPIC_BASE_URL, else the provider\'s)') },
     { group: prompt, option: opt('--env-file <path>', 'read keys and settings from a dotenv file; set variables win (default: $LLM_BATCH_ENV_FILE)') },
+    { group: prompt, option: opt('--api <api>', 'OpenAI API: chat (Chat Completions) or responses (default: responses for Responses-only models, else chat)').argParser(oneOf(['chat', 'responses'] as const)) },
     { group: prompt, option: opt('--api-key-env <NAME>', 'environment variable holding the key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY)') },
     { group: prompt, option: opt('--max-tokens <n>', 'most output tokens per answer').argParser(integerFrom(1)) },
     { group: prompt, option: opt('--temperature <t>', 'sampling temperature').argParser(temperature) },
@@ -99,7 +110,9 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: rate, option: opt('--rpm <n>', 'requests per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--tpm <n>', 'tokens per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--max-retries <n>', 'retries per item for retryable failures').default(6).argParser(integerFrom(0)) },
-    { group: rate, option: opt('--timeout <seconds>', 'deadline per request').default(120).argParser(positiveNumber) },
+    { group: rate, option: opt('--timeout <seconds>', 'deadline per request (default: 120, 900 with --service-tier flex)').argParser(positiveNumber) },
+    { group: cost, option: opt('--service-tier <tier>', 'OpenAI service tier: default, flex (realtime at batch prices, slower) or priority').argParser(oneOf(['default', 'flex', 'priority'] as const)) },
+    { group: rate, option: opt('--flex-fallback <n>', 'with --service-tier flex: send an item on the default tier after n "resource unavailable" answers').argParser(integerFrom(1)) },
     { group: rate, option: opt('--max-wait <seconds>', 'a Retry-After longer than this stops the run (exit 4)').default(600).argParser(positiveNumber) },
     { group: rate, option: opt('--redis <url>', 'share concurrency and rate limits with every process using this Redis and API key (default: $LLM_BATCH_REDIS_URL)') },
     { group: cost, option: opt('--mode <mode>', "realtime, or batch: the provider's Batch API (about half price, results within 24 h)").default('realtime').argParser(oneOf(['realtime', 'batch'] as const)) },

@@ -40,6 +40,8 @@ export interface EstimateSummary {
   costRealtimeUsd: number | null;
   /** Typical cost in batch mode. */
   costBatchUsd: number | null;
+  /** Typical cost in realtime on OpenAI's flex tier (batch prices); absent for providers without one. */
+  costFlexUsd?: number | null;
   /** Typical cost in the run's mode, leaving out items the response cache already answers. */
   costWithCacheUsd: number | null;
   /** Upper bound in the run's mode: padded input at full price plus max output (what --budget reserves). */
@@ -76,6 +78,10 @@ export interface SummarizeEstimateInput extends EstimateTotals {
   price: ModelPrice | null;
   /** The mode of the planned run, for the cached and worst-case figures. @default 'realtime' */
   mode?: RunMode;
+  /** The standard price, for the realtime and batch figures when `price` is another tier's. @default price */
+  standardPrice?: ModelPrice | null;
+  /** The flex-tier price, for a side-by-side flex figure (OpenAI and Azure). */
+  flexPrice?: ModelPrice | null;
 }
 
 /**
@@ -96,13 +102,18 @@ export function summarizeEstimate(input: SummarizeEstimateInput): EstimateSummar
     costWithCacheUsd: null,
     worstCaseUsd: null,
   };
+  const standard = input.standardPrice === undefined ? price : input.standardPrice;
+  if (input.flexPrice !== undefined) {
+    summary.costFlexUsd = input.flexPrice ? listCost(input.inputTokens, input.outputTokensTypical, input.flexPrice) : null;
+  }
+  if (standard) {
+    summary.costRealtimeUsd = listCost(input.inputTokens, input.outputTokensTypical, standard);
+    summary.costBatchUsd = summary.costRealtimeUsd * standard.batchDiscount;
+  }
   if (!price) return summary;
-  const realtime = listCost(input.inputTokens, input.outputTokensTypical, price);
   const modeFactor = mode === 'batch' ? price.batchDiscount : 1;
   const uncachedInput = input.inputTokens - input.cacheHitInputTokens;
   const uncachedOutput = input.outputTokensTypical - input.cacheHitOutputTokens;
-  summary.costRealtimeUsd = realtime;
-  summary.costBatchUsd = realtime * price.batchDiscount;
   summary.costWithCacheUsd = listCost(uncachedInput, uncachedOutput, price) * modeFactor;
   summary.worstCaseUsd = worstCaseTotal(input, price, mode);
   return summary;

@@ -11,6 +11,7 @@ import type { ProviderId, RequestParams } from '../providers/types.js';
 export const DEFAULT_WORST_CASE_OUTPUT_TOKENS: Readonly<Record<ProviderId, number>> = {
   openai: 4096,
   anthropic: 1024,
+  azure: 4096,
   mock: 4096,
 };
 

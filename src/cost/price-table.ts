@@ -19,6 +19,7 @@ export interface PriceEntry {
 export const BATCH_DISCOUNT: Readonly<Record<ProviderId, number>> = {
   openai: 0.5,
   anthropic: 0.5,
+  azure: 0.5,
   mock: 0.5,
 };
 
@@ -29,6 +30,7 @@ export const BATCH_DISCOUNT: Readonly<Record<ProviderId, number>> = {
 export const CACHE_WRITE_MULTIPLIER: Readonly<Record<ProviderId, number>> = {
   openai: 1,
   anthropic: 1.25,
+  azure: 1,
   mock: 1,
 };
 

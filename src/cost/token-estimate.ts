@@ -27,7 +27,7 @@ export const TYPICAL_TEXT_OUTPUT_TOKENS = 256;
  * Claude's tokenizer is not public; on English prose it yields noticeably more tokens than o200k, so
  * Anthropic text counts are scaled up rather than under-reserved.
  */
-export const TEXT_TOKEN_RATIO: Readonly<Record<ProviderId, number>> = { openai: 1, anthropic: 1.2, mock: 1 };
+export const TEXT_TOKEN_RATIO: Readonly<Record<ProviderId, number>> = { openai: 1, anthropic: 1.2, azure: 1, mock: 1 };
 
 /**
  * Per-image input tokens; the image size is unknown before download, so a typical large image is assumed.
@@ -39,6 +39,8 @@ export const IMAGE_TOKEN_ESTIMATES: ReadonlyArray<{ provider: ProviderId; modelP
   { provider: 'openai', modelPrefix: 'gpt-4o-mini', tokens: 25_501 },
   { provider: 'openai', modelPrefix: '', tokens: 765 },
   { provider: 'anthropic', modelPrefix: '', tokens: 1_600 },
+  // Azure deployment names say nothing about the model: priced as OpenAI's high-detail image.
+  { provider: 'azure', modelPrefix: '', tokens: 765 },
   { provider: 'mock', modelPrefix: '', tokens: 765 },
 ];
 

@@ -54,8 +54,19 @@ export class NetworkError extends Error {
 /** Our own per-request deadline fired (headers or body too slow). */
 export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
-  constructor(readonly timeoutMs: number) {
-    super(`request timed out after ${timeoutMs} ms`);
+  /**
+   * @param phase `headers`: no response began within the timeout; `body`: an answer began and then sent
+   *   nothing for the timeout (a long answer that keeps streaming never times out).
+   */
+  constructor(
+    readonly timeoutMs: number,
+    readonly phase: 'headers' | 'body' = 'headers',
+  ) {
+    super(
+      phase === 'headers'
+        ? `request timed out after ${timeoutMs} ms without a response`
+        : `the answer stalled: nothing received for ${timeoutMs} ms`,
+    );
   }
 }
 

@@ -40,8 +40,9 @@ export interface PostOptions {
   /** The caller's signal: aborting it rejects with an error named `AbortError`. */
   signal?: AbortSignal;
   /**
-   * Deadline for the whole exchange, headers and body, in ms; for `lines`, the longest silence while the
-   * download streams. @default the client's `timeoutMs`
+   * Deadline in ms for the response to begin (status and headers), then for each stall of its body: an
+   * answer still streaming in is never cut off, one that stops sending is. For `lines`, the longest
+   * silence while the download streams. @default the client's `timeoutMs`
    */
   timeoutMs?: number;
 }
@@ -159,12 +160,18 @@ async function exchange(
       bodyTimeout: timeoutMs + UNDICI_BACKSTOP_MS,
     });
     if (response.statusCode >= 200 && response.statusCode <= 299) okStatus = response.statusCode;
-    // The deadline stays armed while the body streams in: a server that sends headers and then stalls
-    // must still time out on time.
-    const text = await response.body.text();
+    // Headers arrived: from here the deadline is an idle timer, re-armed by every chunk, so a long answer
+    // still streaming in is not cut off while a server that stalls still times out on time.
+    deadline.restart('body');
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) {
+      deadline.restart('body');
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
     return { status: response.statusCode, headers: normaliseHeaders(response.headers), text };
   } catch (error) {
-    throw translateFailure(error, { reason: deadline.reason(), okStatus, timeoutMs, origin: url.origin, secrets });
+    throw translateFailure(error, { reason: deadline.reason(), phase: deadline.phase(), okStatus, timeoutMs, origin: url.origin, secrets });
   } finally {
     deadline.clear();
   }
@@ -215,6 +222,10 @@ interface Deadline {
   signal: AbortSignal;
   /** Why the request was aborted, if it was. */
   reason(): 'timeout' | 'abort' | undefined;
+  /** Which phase the deadline timed out in. */
+  phase(): 'headers' | 'body';
+  /** Re-arms the full timeout for `phase` (headers arrived; a body chunk arrived). */
+  restart(phase: 'body'): void;
   clear(): void;
 }
 
@@ -225,9 +236,10 @@ interface Deadline {
 function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): Deadline {
   const controller = new AbortController();
   let reason: 'timeout' | 'abort' | undefined;
+  let phase: 'headers' | 'body' = 'headers';
   const timer = setTimeout(() => {
     reason = 'timeout';
-    controller.abort(new TimeoutError(timeoutMs));
+    controller.abort(new TimeoutError(timeoutMs, phase));
   }, timeoutMs);
   const onAbort = (): void => {
     reason = 'abort';
@@ -237,6 +249,12 @@ function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined)
   return {
     signal: controller.signal,
     reason: () => reason,
+    phase: () => phase,
+    restart(next) {
+      phase = next;
+      // refresh() re-arms the same timer: no allocation per body chunk.
+      timer.refresh();
+    },
     clear() {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onAbort);
@@ -246,6 +264,8 @@ function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined)
 
 interface FailureContext {
   reason: 'timeout' | 'abort' | undefined;
+  /** Which phase a timeout hit (`headers` when the failure is not a timeout of ours). */
+  phase?: 'headers' | 'body';
   /** Set once a 2xx status arrived: a failure after that is a truncated answer, not a failed request. */
   okStatus: number | undefined;
   timeoutMs: number;
@@ -255,7 +275,7 @@ interface FailureContext {
 
 function translateFailure(error: unknown, context: FailureContext): Error {
   const { origin, okStatus } = context;
-  if (context.reason === 'timeout') return new TimeoutError(context.timeoutMs);
+  if (context.reason === 'timeout') return new TimeoutError(context.timeoutMs, context.phase);
   if (context.reason === 'abort') return createAbortError();
   const message = redactSecrets(error instanceof Error ? error.message : String(error), context.secrets);
   const code = findNetworkCode(error) ?? codesOf(error).find((candidate) => candidate === TRUNCATED_BODY_CODE);

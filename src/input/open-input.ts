@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../errors.js';
-import { readCsvRows } from './csv-reader.js';
+import type { CsvReadOptions } from './csv-reader.js';
 import { STDIN_PATH } from './detect-format.js';
 import { IdReader } from './item-ids.js';
 import { readJsonArrayRows } from './json-array-reader.js';
@@ -83,12 +83,18 @@ function readRows(stream: Readable, source: InputSource, label: string, skipLine
     case 'jsonl':
       return readJsonlRows(stream, skipLines);
     case 'csv':
-      return readCsvRows(stream, { delimiter: ',', label });
+      return readCsvLazily(stream, { delimiter: ',', label });
     case 'tsv':
-      return readCsvRows(stream, { delimiter: '\t', label });
+      return readCsvLazily(stream, { delimiter: '\t', label });
     case 'json':
       return readJsonArrayRows(stream, label);
   }
+}
+
+/** fast-csv is loaded only for CSV/TSV input: a JSONL run should not pay for it at start-up (issue 13). */
+async function* readCsvLazily(stream: Readable, options: CsvReadOptions): AsyncIterable<RawRow[]> {
+  const { readCsvRows } = await import('./csv-reader.js');
+  yield* readCsvRows(stream, options);
 }
 
 async function openFile(path: string): Promise<Readable> {

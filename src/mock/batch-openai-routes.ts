@@ -6,13 +6,20 @@
 import { executeBatchRequest } from './batch-execute.js';
 import { parseMultipart } from './batch-multipart.js';
 import { MockBatchStore, toUnixSeconds, type StoredBatch, type StoredRequest } from './batch-store.js';
-import { isRecord, type ApiErrorSpec } from './dialect.js';
+import { isRecord, type ApiErrorSpec, type Dialect } from './dialect.js';
 import type { Exchange } from './exchange.js';
 import { openaiDialect } from './openai-dialect.js';
+import { responsesDialect } from './responses-dialect.js';
 import type { Route } from './router.js';
 import type { MockState } from './state.js';
 
-const ENDPOINT = '/v1/chat/completions';
+/** The endpoints a batch may target, each answered in its own dialect (Azure names them without `/v1`). */
+const ENDPOINTS: Readonly<Record<string, Dialect>> = {
+  '/v1/chat/completions': openaiDialect,
+  '/v1/responses': responsesDialect,
+  '/chat/completions': openaiDialect,
+  '/responses': responsesDialect,
+};
 const MAX_REQUESTS = 50_000;
 const EXPIRED_MESSAGE = 'This request could not be executed before the completion window expired.';
 
@@ -80,11 +87,13 @@ export function openaiBatchRoutes(state: MockState, store: MockBatchStore): Rout
         const file = typeof body.input_file_id === 'string' ? store.files.get(body.input_file_id) : undefined;
         if (!file) return fail(ex, { kind: 'invalid_request', message: `Invalid 'input_file_id': '${String(body.input_file_id)}'.`, param: 'input_file_id' });
         if (file.purpose !== 'batch') return fail(ex, { kind: 'invalid_request', message: 'The input file must be uploaded with purpose `batch`.', param: 'input_file_id' });
-        if (body.endpoint !== ENDPOINT) return fail(ex, { kind: 'invalid_request', message: `Invalid 'endpoint': this mock serves ${ENDPOINT} only.`, param: 'endpoint' });
+        const endpoint = typeof body.endpoint === 'string' ? body.endpoint : '';
+        const dialect = ENDPOINTS[endpoint];
+        if (dialect === undefined) return fail(ex, { kind: 'invalid_request', message: `Invalid 'endpoint': this mock serves ${Object.keys(ENDPOINTS).join(', ')}.`, param: 'endpoint' });
         if (body.completion_window !== '24h') return fail(ex, { kind: 'invalid_request', message: "Invalid 'completion_window': only '24h' is supported.", param: 'completion_window' });
-        const { requests, errors } = readInputFile(file.content, (line) => executeBatchRequest(openaiDialect, state, line, ex.req));
+        const { requests, errors } = readInputFile(file.content, endpoint, (line) => executeBatchRequest(dialect, state, line, ex.req));
         const batch = store.create(
-          { id: state.ids.next('batch_'), dialect: 'openai', requests, inputFileId: file.id, ...(errors.length > 0 && { validationErrors: errors }) },
+          { id: state.ids.next('batch_'), dialect: 'openai', endpoint, requests, inputFileId: file.id, ...(errors.length > 0 && { validationErrors: errors }) },
           Date.now(),
         );
         ex.sendJson(200, batchObject(store, batch, 'validating'));
@@ -128,7 +137,7 @@ export function openaiBatchRoutes(state: MockState, store: MockBatchStore): Rout
  * Validate an input file as OpenAI's `validating` step does, then answer every line. A bad file fails the
  * batch as a whole, and nothing in it is answered.
  */
-function readInputFile(content: string, execute: (body: unknown) => StoredRequest['result']) {
+function readInputFile(content: string, endpoint: string, execute: (body: unknown) => StoredRequest['result']) {
   const lines: Array<{ customId: string; body: unknown }> = [];
   const errors: NonNullable<StoredBatch['validationErrors']> = [];
   const seen = new Set<string>();
@@ -140,8 +149,8 @@ function readInputFile(content: string, execute: (body: unknown) => StoredReques
       errors.push({ code: 'invalid_json_line', message: 'This line is not parseable as valid JSON or lacks custom_id.', line: number });
     } else if (seen.has(line.custom_id)) {
       errors.push({ code: 'duplicate_custom_id', message: `The custom_id '${line.custom_id}' is duplicated.`, line: number });
-    } else if (line.method !== 'POST' || line.url !== ENDPOINT) {
-      errors.push({ code: 'invalid_url', message: `The url must be ${ENDPOINT} with method POST.`, line: number });
+    } else if (line.method !== 'POST' || line.url !== endpoint) {
+      errors.push({ code: 'invalid_url', message: `The url must be ${endpoint} with method POST, the batch's endpoint.`, line: number });
     } else {
       seen.add(line.custom_id);
       lines.push({ customId: line.custom_id, body: line.body });
@@ -197,7 +206,7 @@ function batchObject(store: MockBatchStore, batch: StoredBatch, override?: strin
   return {
     id: batch.id,
     object: 'batch',
-    endpoint: ENDPOINT,
+    endpoint: batch.endpoint,
     errors: batch.validationErrors ? { object: 'list', data: batch.validationErrors.map((error) => ({ ...error, param: null })) } : null,
     input_file_id: batch.inputFileId,
     completion_window: '24h',

@@ -26,6 +26,8 @@ export type BatchEndReason = 'completed' | 'expired' | 'canceled' | 'failed';
 export interface StoredBatch {
   id: string;
   dialect: 'openai' | 'anthropic';
+  /** OpenAI: the endpoint every request of the batch targets (`/v1/chat/completions`, `/v1/responses`). */
+  endpoint?: string;
   /** Epoch ms. */
   createdAt: number;
   endsAt: number;
@@ -52,7 +54,7 @@ export class MockBatchStore {
   constructor(private readonly state: MockState) {}
 
   /** Store a new batch and count it; its requests are already answered. */
-  create(init: Pick<StoredBatch, 'id' | 'dialect' | 'requests' | 'inputFileId' | 'validationErrors'>, now: number): StoredBatch {
+  create(init: Pick<StoredBatch, 'id' | 'dialect' | 'endpoint' | 'requests' | 'inputFileId' | 'validationErrors'>, now: number): StoredBatch {
     const { behaviour, stats } = this.state;
     const batch: StoredBatch = { ...init, createdAt: now, endsAt: now + behaviour.batchCompletionDelayMs, expire: behaviour.batchExpire };
     this.batches.set(batch.id, batch);

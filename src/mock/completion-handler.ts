@@ -7,6 +7,7 @@ import { capToMaxTokens, mockAnswer } from './answer.js';
 import { isErrorSpec, type ApiErrorSpec, type Dialect, type ParsedRequest, type SuccessInput } from './dialect.js';
 import type { Exchange, ResponseHeaders } from './exchange.js';
 import { injectFault } from './fault-injection.js';
+import { FLEX_UNAVAILABLE } from './flex-capacity.js';
 import { hashKey } from './hash.js';
 import { formatGoDuration, setRetryAfter } from './rate-limit-headers.js';
 import type { LimitName } from './rate-limits.js';
@@ -42,6 +43,11 @@ export function handleCompletion(dialect: Dialect, state: MockState, ex: Exchang
   if (behaviour.trackPrompts) state.stats.countPrompt(parsed.prompt);
   if (behaviour.quotaExhausted) return fail({ kind: 'quota' });
   if (behaviour.overloaded) return fail({ kind: 'overloaded' });
+  // No flex capacity: answered at once, before the rate limiter (it is not a rate limit).
+  if (parsed.chat.params.extra.service_tier === 'flex' && state.flex.unavailable(behaviour, parsed.prompt, () => `${ex.path} ${hashKey(ex.body)}`)) {
+    state.stats.countFault('flex-unavailable');
+    return fail(FLEX_UNAVAILABLE);
+  }
 
   const raw = mockAnswer(parsed.chat);
   // A forced tool call is never cut short: its input must stay valid JSON.
@@ -65,7 +71,7 @@ export function handleCompletion(dialect: Dialect, state: MockState, ex: Exchang
     if (fault !== undefined) {
       state.stats.countFault(fault);
       const successBody = (): string => buildSuccess(dialect, state, parsed, answer).body;
-      return injectFault(fault, { dialect, ex, headers, successBody, sendError: fail });
+      return injectFault(fault, { dialect, ex, headers, successBody, sendError: fail, retryAfterMs: behaviour.faultRetryAfterMs });
     }
     const success = buildSuccess(dialect, state, parsed, answer);
     state.stats.recordSuccess(behaviour.trackPrompts ? parsed.prompt : undefined, success.tokens, behaviour);

@@ -11,13 +11,13 @@ export interface FaultContext {
   /** The body a success would have had (a truncated response sends half of it). */
   successBody(): string;
   sendError(spec: ApiErrorSpec): void;
+  /** Retry-After an injected 429 advises (`faultRetryAfterMs`). */
+  retryAfterMs: number;
 }
 
 /** What a server says in a 200 it should never have sent: an HTML error page from a proxy. */
 export const GARBAGE_BODY = '<!DOCTYPE html><html><body><h1>Service Temporarily Unavailable</h1></body></html>';
 
-/** Injected 429s advise a short wait, like a real burst limit. */
-const INJECTED_RETRY_AFTER_MS = 300;
 
 const HTTP_FAULTS: Partial<Record<InjectedFault, ApiErrorSpec>> = {
   '400': { kind: 'invalid_request', message: 'Injected fault: this request is invalid.' },
@@ -41,7 +41,7 @@ export function injectFault(fault: InjectedFault, ctx: FaultContext): void {
     case 'truncated':
       return ex.truncate(200, headers, ctx.successBody());
     default: {
-      if (fault === '429') setRetryAfter(headers, INJECTED_RETRY_AFTER_MS, ctx.dialect.sendsRetryAfterMs);
+      if (fault === '429') setRetryAfter(headers, ctx.retryAfterMs, ctx.dialect.sendsRetryAfterMs);
       const spec = HTTP_FAULTS[fault];
       return ctx.sendError(spec ?? { kind: 'server' });
     }

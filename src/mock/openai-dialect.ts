@@ -105,7 +105,7 @@ export const openaiDialect: Dialect = {
       `"completion_tokens":${outputTokens},"total_tokens":${inputTokens + outputTokens},` +
       `"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,` +
       `"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},` +
-      `"service_tier":"default","system_fingerprint":"fp_mock0001"}`
+      `"service_tier":"${servedTier(parsed.chat.params.extra.service_tier)}","system_fingerprint":"fp_mock0001"}`
     );
   },
 
@@ -136,13 +136,15 @@ function toChatMessage(raw: unknown, index: number): { role: Role | null; conten
   return { role, content: parts };
 }
 
-function imagePart(url: string): ContentPart {
+/** An image URL from the wire → our content part (`data:` URLs split into media type and base64). */
+export function imagePart(url: string): ContentPart {
   const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);
   return data ? { type: 'image', mediaType: data[1], base64: data[2] } : { type: 'image', url };
 }
 
 function toParams(body: Record<string, unknown>, messages: ChatMessage[]): RequestParams | ApiErrorSpec {
   const params: RequestParams = { model: body.model as string, extra: {} };
+  if (typeof body.service_tier === 'string') params.extra.service_tier = body.service_tier;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   if (typeof maxTokens === 'number') params.maxTokens = maxTokens;
   if (body.temperature !== undefined && body.temperature !== null) {
@@ -167,4 +169,9 @@ function toParams(body: Record<string, unknown>, messages: ChatMessage[]): Reque
     params.jsonOutput = true;
   }
   return params;
+}
+
+/** The tier a response reports: the one asked for, `default` for `auto` or none (as OpenAI answers). */
+export function servedTier(requested: unknown): string {
+  return requested === 'flex' || requested === 'priority' ? requested : 'default';
 }

@@ -30,6 +30,8 @@ export interface MockBehaviour {
   failRate: number;
   /** @default every kind, equally */
   faultMix: Partial<Record<FaultKind, number>>;
+  /** Retry-After of an injected (random or marker) 429, in ms: a short burst limit by default. @default 300 */
+  faultRetryAfterMs: number;
   /** Seeds the fault and latency RNG, so a fault sequence is reproducible. @default 42 */
   seed: number;
   /** Every distinct request fails this many times (500/429 alternately) before it succeeds. @default 0 */
@@ -56,6 +58,8 @@ export interface MockBehaviour {
   batchCompletionDelayMs: number;
   /** Batches end as expired instead of completed: every request gets an expired result. @default false */
   batchExpire: boolean;
+  /** Share of `service_tier: "flex"` requests (0–1) answered 429 "Resource Unavailable". @default 0 */
+  flexUnavailableRate: number;
 }
 
 /** What `configure` and `POST /__mock/config` accept: `null` unsets an option (back to its default). */
@@ -75,6 +79,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   failRate: 0,
   faultMix: Object.fromEntries(FAULT_KINDS.map((k) => [k, 1])),
   seed: 42,
+  faultRetryAfterMs: 300,
   failFirstAttempts: 0,
   quotaExhausted: false,
   overloaded: false,
@@ -85,6 +90,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   cacheTtlMs: 300_000,
   batchCompletionDelayMs: 1000,
   batchExpire: false,
+  flexUnavailableRate: 0,
 });
 
 const OPTIONAL_KEYS = new Set(['apiKey', 'rpm', 'tpm', 'inputTpm', 'outputTpm', 'priceCacheReadPerMTok', 'priceCacheWritePerMTok']);
@@ -125,12 +131,13 @@ function normalizeFaultMix(mix: FaultMix): Partial<Record<FaultKind, number>> {
 function validate(b: MockBehaviour): void {
   validateLatency(b.latencyMs);
   expectNumber('failRate', b.failRate, 0, 1);
+  expectNumber('flexUnavailableRate', b.flexUnavailableRate, 0, 1);
   expectNumber('seed', b.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true);
   expectNumber('failFirstAttempts', b.failFirstAttempts, 0, Number.MAX_SAFE_INTEGER, true);
   for (const key of ['rpm', 'tpm', 'inputTpm', 'outputTpm'] as const) {
     if (b[key] !== undefined) expectNumber(key, b[key], Number.MIN_VALUE, Number.POSITIVE_INFINITY);
   }
-  for (const key of ['priceInputPerMTok', 'priceOutputPerMTok', 'priceCacheReadPerMTok', 'priceCacheWritePerMTok', 'cacheMinTokens', 'cacheTtlMs', 'batchCompletionDelayMs'] as const) {
+  for (const key of ['faultRetryAfterMs', 'priceInputPerMTok', 'priceOutputPerMTok', 'priceCacheReadPerMTok', 'priceCacheWritePerMTok', 'cacheMinTokens', 'cacheTtlMs', 'batchCompletionDelayMs'] as const) {
     if (b[key] !== undefined) expectNumber(key, b[key], 0, Number.POSITIVE_INFINITY);
   }
   for (const key of ['quotaExhausted', 'overloaded', 'trackPrompts', 'batchExpire'] as const) {

@@ -18,7 +18,7 @@ export interface RecordedRequest {
 export const RECENT_REQUESTS = 100;
 
 /** Headers that carry the key: never echoed back, even by a mock. */
-const SECRET_HEADERS = new Set(['authorization', 'x-api-key']);
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'api-key']);
 
 interface Raw {
   path: string;

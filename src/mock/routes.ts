@@ -5,6 +5,7 @@ import { batchRoutes } from './batch-routes.js';
 import { handleCompletion } from './completion-handler.js';
 import type { Exchange } from './exchange.js';
 import { openaiDialect } from './openai-dialect.js';
+import { responsesDialect } from './responses-dialect.js';
 import type { Route } from './router.js';
 import type { MockState } from './state.js';
 
@@ -12,6 +13,7 @@ export function createRoutes(state: MockState): Route[] {
   return [
     ...adminRoutes(state),
     { method: 'POST', path: '/v1/chat/completions', handler: (ex) => handleCompletion(openaiDialect, state, ex) },
+    { method: 'POST', path: '/v1/responses', handler: (ex) => handleCompletion(responsesDialect, state, ex) },
     { method: 'POST', path: '/v1/messages', handler: (ex) => handleCompletion(anthropicDialect, state, ex) },
     ...batchRoutes(state),
   ];

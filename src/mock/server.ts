@@ -11,7 +11,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Exchange, type Outcome } from './exchange.js';
 import type { MockBehaviour, MockConfigPatch, MockServerOptions } from './options.js';
-import { Router } from './router.js';
+import { routeAzure, translateAzureCredentials, withDeploymentModel } from './azure-paths.js';
+import { Router, type RouteMatch } from './router.js';
 import { createRoutes, notFound } from './routes.js';
 import { MockState } from './state.js';
 import type { RecordedRequest } from './recent-requests.js';
@@ -63,7 +64,9 @@ function dispatch(state: MockState, router: Router, req: IncomingMessage, res: S
   const url = req.url ?? '/';
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
-  const match = router.find(req.method ?? 'GET', path);
+  const azure = routeAzure(path, query === -1 ? '' : url.slice(query + 1));
+  if (azure.kind !== 'none') translateAzureCredentials(req);
+  const match = azure.kind === 'missing-api-version' ? MISSING_API_VERSION : router.find(req.method ?? 'GET', azure.kind === 'azure' ? azure.path : path);
   const counted = match ? match.route.counted !== false : !path.startsWith('/__mock/');
   let onEnd: ((outcome: Outcome) => void) | undefined;
   if (counted) {
@@ -71,7 +74,7 @@ function dispatch(state: MockState, router: Router, req: IncomingMessage, res: S
     onEnd = (outcome) => state.stats.end(outcome);
   }
   readBody(req, onEnd, (body) => {
-    const ex = new Exchange(req, res, path, body, onEnd);
+    const ex = new Exchange(req, res, path, azure.kind === 'azure' ? withDeploymentModel(body, azure.deployment) : body, onEnd);
     try {
       const result = match ? match.route.handler(ex, match.params) : notFound(state, ex);
       if (result instanceof Promise) result.catch((error: unknown) => internalError(ex, error));
@@ -80,6 +83,17 @@ function dispatch(state: MockState, router: Router, req: IncomingMessage, res: S
     }
   });
 }
+
+/** Azure answers a dated path without `api-version` with a 404 naming the parameter. */
+const MISSING_API_VERSION: RouteMatch = {
+  params: [],
+  route: {
+    method: 'GET',
+    path: '',
+    handler: (ex: Exchange) =>
+      ex.sendJson(404, { error: { code: '404', message: 'Resource not found: the api-version query parameter is required on this path (or use /openai/v1/).' } }),
+  },
+};
 
 function readBody(req: IncomingMessage, onEnd: ((outcome: Outcome) => void) | undefined, then: (body: string) => void): void {
   const chunks: Buffer[] = [];

@@ -3,6 +3,7 @@
  * (new options, counters kept) and `reset` (same options, a clean slate for the next test).
  */
 import { FaultPlanner } from './faults.js';
+import { FlexCapacity } from './flex-capacity.js';
 import { createRng, randomInt, type Random } from './hash.js';
 import { IdSource } from './ids.js';
 import { resolveBehaviour, type MockBehaviour, type MockConfigPatch } from './options.js';
@@ -20,6 +21,7 @@ export class MockState {
   stats = new StatsCollector();
   limiter: RateLimiter;
   readonly faults: FaultPlanner;
+  readonly flex: FlexCapacity;
   readonly promptCache = new PromptCache();
   readonly ids = new IdSource();
   /** The last chat request bodies, for tests that check the wire format. */
@@ -30,6 +32,7 @@ export class MockState {
     this.behaviour = resolveBehaviour(patch);
     this.limiter = new RateLimiter(this.behaviour, Date.now());
     this.faults = new FaultPlanner(this.behaviour.seed);
+    this.flex = new FlexCapacity(this.behaviour.seed);
     this.latencyRandom = createRng(this.behaviour.seed ^ LATENCY_SEED_OFFSET);
   }
 
@@ -54,6 +57,7 @@ export class MockState {
     this.stats.inFlight = inFlight;
     this.stats.maxInFlight = inFlight;
     this.faults.clear();
+    this.flex.clear();
     this.promptCache.clear();
     this.recentRequests.clear();
     this.limiter = new RateLimiter(this.behaviour, Date.now());
@@ -69,6 +73,7 @@ export class MockState {
 
   private reseed(): void {
     this.faults.reseed(this.behaviour.seed);
+    this.flex.reseed(this.behaviour.seed);
     this.latencyRandom = createRng(this.behaviour.seed ^ LATENCY_SEED_OFFSET);
   }
 }

@@ -3,10 +3,12 @@
  */
 import type { Dispatcher } from 'undici';
 import { anthropicWire } from './anthropic-wire.js';
+import { azureHeaders, azureUrl } from './azure.js';
 import { createHttpProvider } from './http-provider.js';
 import { createMockProvider } from './mock.js';
 import { openaiWire } from './openai-wire.js';
 import type { ProviderSettings } from './resolve-provider.js';
+import { responsesWire } from './responses-wire.js';
 import type { Provider, WireFormat } from './types.js';
 
 export interface CreateProviderOptions {
@@ -18,11 +20,20 @@ export interface CreateProviderOptions {
   dispatcher?: Dispatcher;
 }
 
-const WIRES: Readonly<Record<'openai' | 'anthropic', WireFormat>> = { openai: openaiWire, anthropic: anthropicWire };
+/** The wire a provider and API speak. */
+export function wireFor(provider: Exclude<ProviderSettings['provider'], 'mock'>, api: ProviderSettings['api']): WireFormat {
+  if (provider === 'anthropic') return anthropicWire;
+  return api === 'responses' ? responsesWire : openaiWire;
+}
 
-/** The wire format that `createProvider` speaks for an HTTP provider (what `preview` shows). */
-export function wireOf(provider: 'openai' | 'anthropic'): WireFormat {
-  return WIRES[provider];
+/** Where an HTTP provider sends: its provider, base URL, API and (Azure) deployment. */
+export type RequestTarget = Pick<ProviderSettings, 'baseUrl' | 'api' | 'azure'> & { provider: Exclude<ProviderSettings['provider'], 'mock'> };
+
+/** The wire, URL and headers `createProvider` uses for `target` (also what `preview` shows, key redacted). */
+export function requestTarget(target: RequestTarget, apiKey: string): { wire: WireFormat; url: string; headers: Record<string, string> } {
+  const wire = wireFor(target.provider, target.api);
+  if (target.azure) return { wire, url: azureUrl({ endpoint: target.baseUrl, ...target.azure }, wire.path), headers: azureHeaders(apiKey) };
+  return { wire, url: `${target.baseUrl}${wire.path}`, headers: wire.headers(apiKey) };
 }
 
 /** The provider for `settings`; `mock` runs in-process and needs no key. */
@@ -32,7 +43,7 @@ export async function createProvider(settings: ProviderSettings, options: Create
     throw new Error(`no API key resolved for ${settings.provider}; resolveProviderSettings must run first`);
   }
   return createHttpProvider({
-    wire: WIRES[settings.provider],
+    ...requestTarget({ ...settings, provider: settings.provider }, settings.apiKey),
     baseUrl: settings.baseUrl,
     apiKey: settings.apiKey,
     connections: options.connections,

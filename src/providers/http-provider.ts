@@ -12,6 +12,10 @@ export interface HttpProviderOptions {
   /** Without a trailing slash; the wire format's path is appended. */
   baseUrl: string;
   apiKey: string;
+  /** The full request URL when it is not `baseUrl + wire.path` (Azure's deployment paths). */
+  url?: string;
+  /** Request headers when they are not the wire's (Azure's `api-key`). */
+  headers?: Record<string, string>;
   /** Most open connections: size it to the run's concurrency. */
   connections: number;
   /** Deadline per request, in ms. */
@@ -23,8 +27,8 @@ export interface HttpProviderOptions {
 /** Create the realtime provider for OpenAI- or Anthropic-style endpoints. */
 export function createHttpProvider(options: HttpProviderOptions): Provider {
   const { wire, baseUrl, apiKey, timeoutMs } = options;
-  const url = `${baseUrl}${wire.path}`;
-  const headers = wire.headers(apiKey);
+  const url = options.url ?? `${baseUrl}${wire.path}`;
+  const headers = options.headers ?? wire.headers(apiKey);
   const client = createHttpClient({
     connections: options.connections,
     timeoutMs,

@@ -30,7 +30,8 @@ export interface GivenParam {
 }
 
 export interface MapParamsInput {
-  provider: ProviderId;
+  /** The wire's provider: Azure maps as `openai`. */
+  provider: Exclude<ProviderId, 'azure'>;
   model: string;
   /** False when `--base-url` (or the base URL variable) points at another server: gateway names are allowed. */
   officialEndpoint: boolean;

@@ -55,7 +55,8 @@ export function buildOpenAiBody(request: ChatRequest): OpenAiChatBody {
 /** Strict-mode copies, made once per schema: a run sends the same schema with every item. */
 const strictCopies = new WeakMap<object, Record<string, unknown> | null>();
 
-function toJsonSchemaFormat(output: OutputSchema): { name: string; schema: Record<string, unknown>; strict: boolean } {
+/** `--schema` as OpenAI's json_schema format: strict when strict mode can express it (Chat Completions and Responses). */
+export function toJsonSchemaFormat(output: OutputSchema): { name: string; schema: Record<string, unknown>; strict: boolean } {
   let strict = strictCopies.get(output.schema);
   if (strict === undefined) {
     const converted = toStrictSchema(output.schema);
@@ -103,6 +104,8 @@ export function parseOpenAiCompletion(body: unknown): Completion {
     usage: readOpenAiUsage(response.usage),
     model: readString(response.model, ''),
     ...(refusal !== undefined && { refusal }),
+    // Which tier served the request (flex, priority): what it cost depends on it.
+    ...(typeof response.service_tier === 'string' && { serviceTier: response.service_tier }),
   };
 }
 

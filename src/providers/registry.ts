@@ -33,6 +33,15 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderInfo>> = {
     baseUrlEnv: 'ANTHROPIC_BASE_URL',
     modelPatterns: [/^claude-/],
   },
+  azure: {
+    id: 'azure',
+    // No default: every Azure resource has its own endpoint (`https://<resource>.openai.azure.com`).
+    defaultBaseUrl: '',
+    apiKeyEnv: 'AZURE_OPENAI_API_KEY',
+    baseUrlEnv: 'AZURE_OPENAI_ENDPOINT',
+    // Deployments have names their owners chose: Azure is never inferred from a model name.
+    modelPatterns: [],
+  },
   mock: {
     id: 'mock',
     defaultBaseUrl: 'mock://',

@@ -6,6 +6,8 @@
 import { modelSuggestion } from '../cost/suggest-model.js';
 import { UsageError } from '../errors.js';
 import { redactSecrets } from '../http/redact.js';
+import { AZURE_ENV, normaliseAzureEndpoint, resolveAzureDeployment, type AzureTarget } from './azure.js';
+import { isResponsesOnlyModel, OPENAI_APIS, type OpenAiApi } from './openai-apis.js';
 import { inferProvider, isProviderId, PROVIDER_IDS, PROVIDERS } from './registry.js';
 import type { ProviderId } from './types.js';
 
@@ -18,6 +20,14 @@ export interface ProviderFlags {
   baseUrl?: string;
   /** `--api-key-env`: the variable holding the key. @default the provider's (`OPENAI_API_KEY`, …) */
   apiKeyEnv?: string;
+  /** `--deployment` (Azure). */
+  deployment?: string;
+  /** `--api-version` (Azure); unset means Azure's v1 API. */
+  apiVersion?: string;
+  /** `--model-family`: the model prices are looked up under (an Azure deployment's underlying model). */
+  modelFamily?: string;
+  /** `--api`: OpenAI Chat Completions or the Responses API. @default `responses` for Responses-only models, else `chat` */
+  api?: string;
 }
 
 export interface ProviderSettings {
@@ -30,6 +40,12 @@ export interface ProviderSettings {
   apiKey?: string;
   /** Where the key came from, for messages ("set OPENAI_API_KEY"). */
   apiKeyEnv?: string;
+  /** Azure: the deployment and api-version; `baseUrl` is then the resource endpoint. */
+  azure?: Omit<AzureTarget, 'endpoint'>;
+  /** The model prices are looked up under, when it is not `model` (`--model-family`, Azure's `-m`). */
+  priceModel?: string;
+  /** Which OpenAI API requests go to; always `chat` for Anthropic (and meaningless for the in-process mock). @default 'chat' */
+  api?: OpenAiApi;
 }
 
 /** Resolve provider, model, base URL and key; throws `UsageError` with the fix when something is missing. */
@@ -38,10 +54,20 @@ export function resolveProviderSettings(
   env: Record<string, string | undefined>,
   options: { requireKey?: boolean } = {},
 ): ProviderSettings {
-  const { provider, model } = resolveProviderAndModel(flags);
+  const { provider, model: named } = resolveProviderAndModel(flags);
+  const api = resolveApi(flags.api, provider, named);
   const info = PROVIDERS[provider];
-  const baseUrl = normaliseBaseUrl(flags.baseUrl ?? nonEmpty(info.baseUrlEnv && env[info.baseUrlEnv]) ?? info.defaultBaseUrl, flags.baseUrl !== undefined);
-  if (provider === 'mock') return { provider, model, baseUrl };
+  const azure = provider === 'azure' ? resolveAzureDeployment({ deployment: flags.deployment, apiVersion: flags.apiVersion, model: named }, env) : undefined;
+  // Azure's body names the deployment; the name given with -m (or --model-family) is the model it runs.
+  const model = azure?.deployment ?? named;
+  const priceModel = nonEmpty(flags.modelFamily) ?? (named !== model ? named : undefined);
+  if (provider === 'azure' && flags.baseUrl === undefined && nonEmpty(env[AZURE_ENV.endpoint]) === undefined) {
+    throw new UsageError(`Azure needs the resource endpoint: pass --base-url https://<resource>.openai.azure.com, or set ${AZURE_ENV.endpoint}`);
+  }
+  const rawBaseUrl = normaliseBaseUrl(flags.baseUrl ?? nonEmpty(info.baseUrlEnv && env[info.baseUrlEnv]) ?? info.defaultBaseUrl, flags.baseUrl !== undefined);
+  const baseUrl = azure ? normaliseAzureEndpoint(rawBaseUrl) : rawBaseUrl;
+  const extras = { ...(azure && { azure }), ...(priceModel !== undefined && { priceModel }) };
+  if (provider === 'mock') return { provider, model, baseUrl, api, ...extras };
 
   const apiKeyEnv = flags.apiKeyEnv ?? info.apiKeyEnv;
   if (apiKeyEnv === undefined) throw new Error(`provider table lacks an API key variable for ${provider}`);
@@ -56,7 +82,19 @@ export function resolveProviderSettings(
       'Endpoints that need no key (a local vLLM or Ollama) accept any non-empty value.',
     ]);
   }
-  return { provider, model, baseUrl, apiKey, apiKeyEnv };
+  return { provider, model, baseUrl, apiKey, apiKeyEnv, api, ...extras };
+}
+
+/** `--api` as given, else what the model data says; the Responses API is OpenAI's (and Azure's) only. */
+function resolveApi(flag: string | undefined, provider: ProviderId, model: string): OpenAiApi {
+  if (flag !== undefined && !(OPENAI_APIS as readonly string[]).includes(flag)) {
+    throw new UsageError(`Expected \`--api\` to be one of ${OPENAI_APIS.join(', ')}, got \`${flag}\``);
+  }
+  if (provider === 'anthropic') {
+    if (flag === 'responses') throw new UsageError('--api responses is an OpenAI API: Anthropic models take the Messages API (drop --api)');
+    return 'chat';
+  }
+  return (flag as OpenAiApi | undefined) ?? (isResponsesOnlyModel(model) ? 'responses' : 'chat');
 }
 
 function resolveProviderAndModel(flags: ProviderFlags): { provider: ProviderId; model: string } {
@@ -82,6 +120,7 @@ function resolveProviderAndModel(flags: ProviderFlags): { provider: ProviderId; 
   if (inferred === undefined) {
     throw new UsageError(`Cannot tell which provider serves the model "${model}"${modelSuggestion(model)}: pass --provider openai or --provider anthropic`, [
       'OpenAI-compatible endpoints (OpenRouter, vLLM, Ollama, DeepSeek, …) take --provider openai --base-url <url>.',
+      'Azure OpenAI deployments take --provider azure.',
     ]);
   }
   return { provider: inferred, model };

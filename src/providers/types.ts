@@ -2,7 +2,7 @@ import type { TokenCounts } from '../usage/token-usage.js';
 import type { ChatMessage } from '../template/types.js';
 
 /** A wire protocol. `mock` is in-process and needs no network or key. */
-export type ProviderId = 'openai' | 'anthropic' | 'mock';
+export type ProviderId = 'openai' | 'anthropic' | 'azure' | 'mock';
 
 /** Structured output: the answer must satisfy this JSON Schema. */
 export interface OutputSchema {
@@ -55,6 +55,8 @@ export interface Completion {
    * explanation. A refusal is never recorded as an answer; it becomes a `refusal` dead letter.
    */
   refusal?: string;
+  /** The service tier that served the request, as OpenAI reports it (`default`, `flex`, `priority`). */
+  serviceTier?: string;
 }
 
 /** A completion plus the response headers (rate-limit headers feed the scheduler). */

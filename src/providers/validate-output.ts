@@ -2,8 +2,8 @@
  * Check an answer against what was asked for: JSON, and when a schema was given, a value satisfying it.
  * Shared by the realtime provider and the Batch API path, which must judge answers the same way.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { UsageError } from '../errors.js';
 import { InvalidOutputError, RefusalError } from './invalid-output-error.js';
 import { unwrapAnswer } from './output-schema.js';
@@ -24,8 +24,21 @@ const MAX_LISTED_ERRORS = 3;
 // Formats (`email`, `date-time`) are left to the model: checking them needs ajv-formats, and a wrong
 // format is rarely worth paying for another try. `logger: false` keeps ajv's warnings off the terminal.
 const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false, logger: false } as const;
-const draft07 = new Ajv(AJV_OPTIONS);
-const draft2020 = new Ajv2020(AJV_OPTIONS);
+type AjvClass = new (options: typeof AJV_OPTIONS) => Ajv;
+let validators: { draft07: Ajv; draft2020: Ajv } | undefined;
+
+/**
+ * The validators, built on first use: ajv takes a noticeable share of start-up (issue 13), and most runs
+ * have no schema. Loaded with require because it is CommonJS and this keeps compiling synchronous.
+ */
+function loadValidators(): { draft07: Ajv; draft2020: Ajv } {
+  if (validators !== undefined) return validators;
+  const require = createRequire(import.meta.url);
+  const draft07Class = (require('ajv') as { Ajv: AjvClass }).Ajv;
+  const draft2020Class = (require('ajv/dist/2020.js') as { Ajv2020: AjvClass }).Ajv2020;
+  validators = { draft07: new draft07Class(AJV_OPTIONS), draft2020: new draft2020Class(AJV_OPTIONS) };
+  return validators;
+}
 
 /** Compiled once per schema object: a run validates millions of answers against the same schema. */
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -37,6 +50,7 @@ const compiled = new WeakMap<object, ValidateFunction>();
 export function compileOutputSchema(schema: Record<string, unknown>): ValidateFunction {
   const cached = compiled.get(schema);
   if (cached) return cached;
+  const { draft07, draft2020 } = loadValidators();
   const ajv = typeof schema.$schema === 'string' && /2020-12|2019-09/.test(schema.$schema) ? draft2020 : draft07;
   let validate: ValidateFunction;
   try {

@@ -76,6 +76,10 @@ function classifyApiError(error: ApiError, options: ClassifyOptions): FailureOut
     return verdict('fatal', info('quota', 'credit_balance_too_low'));
   }
 
+  // Flex processing's "resource unavailable" is not a rate limit: nothing is billed, the rate is fine, and
+  // OpenAI advises retrying with backoff (or on the default tier). So no pause and no Retry-After wait.
+  if (isFlexUnavailable(error)) return verdict('retry', info('rate_limit', FLEX_UNAVAILABLE_CODE));
+
   // Every request names the same model: the first such answer stops the run instead of failing every row.
   if (isModelNotFound(error)) {
     const message = options.describeMissingModel?.(error.message) ?? error.message;
@@ -115,6 +119,17 @@ function classifyApiError(error: ApiError, options: ClassifyOptions): FailureOut
 /** OpenAI 404 `model_not_found`; Anthropic 404 `not_found_error` (its only 404 on /v1/messages is the model). */
 function isModelNotFound(error: ApiError): boolean {
   return error.status === 404 && (error.errorCode === 'model_not_found' || error.errorType === 'not_found_error');
+}
+
+/** The failure code of a flex-tier "resource unavailable" answer (`--flex-fallback` counts these). */
+export const FLEX_UNAVAILABLE_CODE = 'resource_unavailable';
+
+/**
+ * OpenAI answers a flex request it has no capacity for with 429 "Resource Unavailable"; its code is the
+ * signal where present, the message otherwise (the only place the condition is named).
+ */
+function isFlexUnavailable(error: ApiError): boolean {
+  return error.status === 429 && (error.errorCode === FLEX_UNAVAILABLE_CODE || /resource unavailable/i.test(error.message));
 }
 
 /** The failure class of a retryable status, or undefined when the request itself is at fault. */

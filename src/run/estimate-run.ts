@@ -7,6 +7,7 @@ import {
   type EstimateSummary,
 } from '../cost/estimate-summary.js';
 import type { ModelPrice } from '../cost/prices.js';
+import { priceForTier } from '../cost/service-tiers.js';
 import { estimateOutputTokens, estimateRequestInputTokens } from '../cost/token-estimate.js';
 import { UsageError } from '../errors.js';
 import { formatProblems, prescan } from '../input/prescan.js';
@@ -15,7 +16,7 @@ import type { PromptTemplate } from '../template/types.js';
 import type { EventSink } from './events.js';
 import type { RunConfig } from './run-config.js';
 import { applySample } from './apply-sample.js';
-import { resolveRunPrice } from './resolve-run-price.js';
+import { resolveRunPrices } from './resolve-run-price.js';
 
 export interface EstimateReport {
   summary: EstimateSummary;
@@ -35,7 +36,9 @@ export interface EstimateReport {
 export async function estimateRun(resolved: RunConfig, template: PromptTemplate, emit: EventSink): Promise<EstimateReport> {
   if (resolved.input.path === '-') throw new UsageError('estimate needs an input file; stdin cannot be read twice');
   const config = await applySample(resolved);
-  const price = await resolveRunPrice({ ...config, budgetUsd: undefined }, emit);
+  const { price, standard } = await resolveRunPrices({ ...config, budgetUsd: undefined }, emit);
+  // OpenAI's flex tier is the middle road between realtime and --mode batch: shown beside both.
+  const flexPrice = config.provider === 'anthropic' || standard === null ? undefined : priceForTier(standard, 'flex', config.params.model);
   const output = estimateOutputTokens(config.params, config.provider);
   const cache = config.cacheDir ? openResponseCache(config.cacheDir) : null;
   const totals = createEstimateTotals();
@@ -62,7 +65,7 @@ export async function estimateRun(resolved: RunConfig, template: PromptTemplate,
       throw formatProblems(config.input.path, scan.problems, scan.problemCount);
     }
     return {
-      summary: summarizeEstimate({ ...totals, price, mode: config.mode }),
+      summary: summarizeEstimate({ ...totals, price, standardPrice: standard, ...(flexPrice !== undefined && { flexPrice }), mode: config.mode }),
       price,
       model: config.params.model,
       provider: config.provider,

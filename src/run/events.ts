@@ -13,6 +13,8 @@ export interface RunTotals extends TokenCounts {
   /** Items skipped because an earlier run already finished them (resume). */
   alreadyDone: number;
   inFlight: number;
+  /** Requests in flight that have waited unusually long (3× the run's typical latency, at least 10 s). */
+  slowRequests: number;
   cacheHits: number;
   /** Requests answered by another identical request in this run (in-run dedup). */
   dedupHits: number;
@@ -80,7 +82,7 @@ export type RunEvent =
   | { type: 'item-failed'; id: string; errorClass: FailureClass; status?: number; message: string; attempts: number }
   | { type: 'retry-scheduled'; id: string; attempt: number; delayMs: number; errorClass: FailureClass; status?: number }
   | { type: 'rate-limited'; pauseMs: number; status?: number; reason: string }
-  | { type: 'rate-limits-learned'; rpm?: number; tpm?: number; source: string }
+  | { type: 'rate-limits-learned'; rpm?: number; tpm?: number; inputTpm?: number; outputTpm?: number; source: string }
   | { type: 'budget-warning'; fraction: number; spentUsd: number; budgetUsd: number }
   | { type: 'budget-reached'; spentUsd: number; reservedUsd: number; budgetUsd: number }
   | { type: 'fatal-error'; errorClass: FailureClass; status?: number; message: string }

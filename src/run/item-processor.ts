@@ -5,8 +5,10 @@ import type { Item } from '../input/types.js';
 import { toResultRecord } from '../journal/result-record.js';
 import type { FailureInfo, FailureRecord, ResultRecord, RunMode } from '../journal/records.js';
 import type { ChatRequest, Completion, Provider } from '../providers/types.js';
+import { FLEX_UNAVAILABLE_CODE } from '../retry/classify-failure.js';
 import { retryLoop, STOP } from '../retry/retry-loop.js';
 import type { FailureOutcome } from '../retry/types.js';
+import type { DispatchTicket, Scheduler } from '../scheduler/scheduler-types.js';
 import type { ChatMessage } from '../template/types.js';
 import type { EventSink } from './events.js';
 import type { RunControl } from './run-control.js';
@@ -15,13 +17,8 @@ import type { RunStats } from './run-stats.js';
 /** The engine's view of the collaborators one item needs. Each is built once per run by `run-job.ts`. */
 export interface ItemPorts {
   provider: Provider;
-  schedule<T>(tokens: number, task: () => Promise<T>): Promise<T>;
-  scheduler: {
-    observeHeaders(headers: Record<string, string>): void;
-    reportRateLimited(retryAfterMs: number | undefined, status?: number): void;
-    reportSuccess(): void;
-    reportTokens(estimated: number, actual: number): void;
-  };
+  schedule: Scheduler['schedule'];
+  scheduler: Pick<Scheduler, 'observeHeaders' | 'reportRefused' | 'reportSuccess' | 'reportUsage'>;
   cache: Pick<ResponseCache, 'get' | 'put'> | null;
   cacheKey(request: ChatRequest): string;
   budget: Pick<BudgetPort, 'tryReserve' | 'settle' | 'release'> | null;
@@ -50,6 +47,8 @@ export interface ItemSettings {
   maxInvalidOutputRetries: number;
   /** Output tokens reserved per request when --max-tokens is unset. */
   defaultMaxOutputTokens: number;
+  /** `--flex-fallback`: after this many flex "resource unavailable" answers, send the request on the default tier. */
+  flexFallback?: number;
 }
 
 /** How one distinct request ended. */
@@ -57,6 +56,12 @@ export type RequestAnswer =
   | { kind: 'ok'; completion: Completion; parsed?: unknown; attempts: number; latencyMs: number; costUsd: number | null }
   | { kind: 'failed'; info: FailureInfo; attempts: number }
   | { kind: 'stopped' };
+
+/** What one attempt holds once it got its slot: the budget it reserved and the scheduler's ticket. */
+interface Held {
+  reservation: Reservation | null;
+  ticket?: DispatchTicket;
+}
 
 /** Raised inside an attempt when the run stops before the request could be sent. */
 class NotSent extends Error {}
@@ -137,11 +142,12 @@ export class ItemProcessor {
   ): Promise<RequestAnswer> {
     const inputTokens = this.ports.estimateInputTokens(request);
     const maxOutput = request.params.maxTokens ?? this.settings.defaultMaxOutputTokens;
-    const tokens = inputTokens + maxOutput;
+    const cost = { input: inputTokens, output: maxOutput };
     // Per attempt: the reservation #send takes once a slot is granted (so only requests about to leave hold
     // budget), and the answer once it is paid for (an answer that then fails validation is still paid).
-    let held: { reservation: Reservation | null } = { reservation: null };
+    let held: Held = { reservation: null };
     let paid: { completion: Completion; costUsd: number | null } | undefined;
+    let unavailable = 0;
 
     const result = await retryLoop({
       limits: { maxRetries: this.settings.maxRetries, maxInvalidOutputRetries: this.settings.maxInvalidOutputRetries },
@@ -150,13 +156,19 @@ export class ItemProcessor {
         held = { reservation: null };
         paid = undefined;
         const sent = held;
-        const { completion, latencyMs } = await this.ports.schedule(tokens, () => this.#send(request, inputTokens, maxOutput, sent));
+        const { completion, latencyMs } = await this.ports.schedule(cost, (ticket) => this.#send(request, inputTokens, maxOutput, sent, ticket));
         paid = { completion, costUsd: this.#settle(sent.reservation, completion) };
-        this.#observe(completion, tokens);
+        this.#observe(completion, cost);
         const { parsed } = parse(completion);
         return { completion, parsed, latencyMs, costUsd: paid.costUsd };
       },
-      judge: (error) => this.#judge(error, held.reservation, paid),
+      judge: (error) => {
+        const outcome = this.#judge(error, held, paid, label);
+        if (outcome !== STOP && outcome.info.code === FLEX_UNAVAILABLE_CODE && ++unavailable === this.settings.flexFallback) {
+          request = onDefaultTier(request);
+        }
+        return outcome;
+      },
       delayMs: (attempt, outcome) => this.ports.backoff(attempt, outcome.retryAfterMs),
       onRetry: (attempt, delayMs, outcome) => {
         this.stats.recordRetry(outcome.info.class);
@@ -178,7 +190,8 @@ export class ItemProcessor {
   }
 
   /** What a failed attempt means, after accounting for what it cost and what it says about rate limits. */
-  #judge(error: unknown, reservation: Reservation | null, paid: { completion: Completion; costUsd: number | null } | undefined): FailureOutcome | typeof STOP {
+  #judge(error: unknown, held: Held, paid: { completion: Completion; costUsd: number | null } | undefined, label: string): FailureOutcome | typeof STOP {
+    const { reservation } = held;
     if (isNotSent(error) || this.control.abandonSignal.aborted || isAbort(error)) {
       if (reservation && !paid) this.ports.budget?.release(reservation);
       return STOP;
@@ -186,7 +199,7 @@ export class ItemProcessor {
     const outcome = this.ports.classify(error);
     if (paid) this.stats.addUsage(paid.completion.usage, paid.costUsd);
     else this.#settleFailed(reservation, error);
-    this.#reactToRateLimit(error, outcome);
+    this.#reactToRateLimit(error, outcome, label, held.ticket);
     return outcome;
   }
 
@@ -198,8 +211,10 @@ export class ItemProcessor {
     request: ChatRequest,
     inputTokens: number,
     maxOutput: number,
-    held: { reservation: Reservation | null },
+    held: Held,
+    ticket: DispatchTicket,
   ): Promise<{ completion: Completion; latencyMs: number }> {
+    held.ticket = ticket;
     if (this.control.stopping) throw new NotSent();
     const reservation = await this.#reserve(inputTokens, maxOutput);
     if (reservation === false) throw new NotSent();
@@ -209,12 +224,14 @@ export class ItemProcessor {
     this.stats.requestsSent += 1;
     this.stats.inFlight += 1;
     const startedAt = this.ports.now();
+    const handle = this.stats.requests.start(startedAt);
     try {
       const response = await this.ports.provider.complete(request, this.control.abandonSignal);
-      this.ports.scheduler.observeHeaders(response.headers);
+      this.ports.scheduler.observeHeaders(response.headers, ticket);
       return { completion: response.completion, latencyMs: this.ports.now() - startedAt };
     } finally {
       this.stats.inFlight -= 1;
+      this.stats.requests.end(handle, this.ports.now());
     }
   }
 
@@ -248,16 +265,18 @@ export class ItemProcessor {
     if (reservation) this.ports.budget?.release(reservation);
   }
 
-  #observe(completion: Completion, estimatedTokens: number): void {
+  #observe(completion: Completion, estimated: { input: number; output: number }): void {
+    const { usage } = completion;
     this.ports.scheduler.reportSuccess();
-    this.ports.scheduler.reportTokens(estimatedTokens, completion.usage.inputTokens + completion.usage.outputTokens);
+    this.ports.scheduler.reportUsage(estimated, { input: usage.inputTokens, cachedInput: usage.cachedInputTokens, output: usage.outputTokens });
   }
 
-  #reactToRateLimit(error: unknown, outcome: FailureOutcome): void {
+  #reactToRateLimit(error: unknown, outcome: FailureOutcome, requestId: string, ticket: DispatchTicket | undefined): void {
     const headers = (error as { headers?: Record<string, string> }).headers;
-    if (headers) this.ports.scheduler.observeHeaders(headers);
-    if (outcome.pausesDispatch && outcome.disposition !== 'fatal') {
-      this.ports.scheduler.reportRateLimited(outcome.retryAfterMs, outcome.info.status);
+    if (headers) this.ports.scheduler.observeHeaders(headers, ticket);
+    const status = outcome.info.status;
+    if (outcome.pausesDispatch && outcome.disposition !== 'fatal' && status !== undefined) {
+      this.ports.scheduler.reportRefused({ status, retryAfterMs: outcome.retryAfterMs, headers, requestId });
     }
   }
 
@@ -302,4 +321,9 @@ function isAbort(error: unknown): boolean {
 function paidCompletion(error: unknown): Completion | undefined {
   const completion = (error as { completion?: Completion } | null)?.completion;
   return completion && typeof completion === 'object' ? completion : undefined;
+}
+
+/** The same request on the default tier (`--flex-fallback`); billed at the standard price the answer reports. */
+function onDefaultTier(request: ChatRequest): ChatRequest {
+  return { ...request, params: { ...request.params, extra: { ...request.params.extra, service_tier: 'default' } } };
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { readInput } from '../input/open-input.js';
-import { wireOf } from '../providers/create-provider.js';
+import { requestTarget } from '../providers/create-provider.js';
 import { openaiWire } from '../providers/openai-wire.js';
 import type { ChatRequest } from '../providers/types.js';
 import { describeMissingVariable } from '../template/describe-missing-variable.js';
@@ -55,6 +55,6 @@ function wireRequest(config: RunConfig, request: ChatRequest): Omit<PreviewReque
     // The mock answers in-process; it is handed the same request an OpenAI endpoint would get.
     return { method: 'POST', url: 'mock:// (in-process, nothing leaves this machine)', headers: {}, body: openaiWire.buildBody(request) };
   }
-  const wire = wireOf(config.provider);
-  return { method: 'POST', url: `${config.baseUrl}${wire.path}`, headers: wire.headers(REDACTED_KEY), body: wire.buildBody(request) };
+  const { wire, url, headers } = requestTarget({ ...config, provider: config.provider }, REDACTED_KEY);
+  return { method: 'POST', url, headers, body: wire.buildBody(request) };
 }

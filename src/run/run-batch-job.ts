@@ -111,7 +111,7 @@ async function startBatch(config: RunConfig, template: PromptTemplate, deps: Bat
 }
 
 function defaultBatchClient(config: RunConfig, retry: RetryPolicy): BatchClient {
-  return createBatchClient({ provider: config.provider, baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.timeoutMs, retry });
+  return createBatchClient({ provider: config.provider, baseUrl: config.baseUrl, apiKey: config.apiKey, api: config.api, azure: config.azure, timeoutMs: config.timeoutMs, retry });
 }
 
 /** Every batch an earlier run recorded and did not collect: its items are in flight, never resubmitted. */

@@ -1,5 +1,7 @@
 import type { InputSource } from '../input/types.js';
 import type { RunMode } from '../journal/records.js';
+import type { AzureTarget } from '../providers/azure.js';
+import type { OpenAiApi } from '../providers/openai-apis.js';
 import type { ProviderId, RequestParams } from '../providers/types.js';
 
 /** What to do with a row that cannot be processed (malformed, missing variable, bad id). */
@@ -31,6 +33,10 @@ export interface RunConfig {
   baseUrl: string;
   /** The key itself (never logged); undefined for `mock`. */
   apiKey?: string;
+  /** OpenAI Chat Completions or the Responses API (realtime and batch). @default 'chat' */
+  api?: OpenAiApi;
+  /** Azure: the deployment and api-version; `baseUrl` is then the resource endpoint. */
+  azure?: Omit<AzureTarget, 'endpoint'>;
   params: RequestParams;
 
   mode: RunMode;
@@ -51,6 +57,10 @@ export interface RunConfig {
   /** `--redis` / `LLM_BATCH_REDIS_URL`: share rate limits (and a keyed budget) across processes (§13). */
   redisUrl?: string;
   prices: { input?: number; output?: number; cachedInput?: number; file?: string };
+  /** The model prices are looked up under (`--model-family`, for Azure deployments). @default params.model */
+  priceModel?: string;
+  /** `--flex-fallback`: after this many flex "resource unavailable" answers, an item is sent on the default tier. */
+  flexFallback?: number;
 
   /** Response cache directory; undefined = --no-cache. */
   cacheDir?: string;

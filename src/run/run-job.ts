@@ -26,6 +26,7 @@ import { PackProcessor } from './pack/pack-processor.js';
 import type { RunOutput } from './run-output.js';
 import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
+import { priceOfServedTier, type RunPrices } from './resolve-run-price.js';
 import type { RunStats } from './run-stats.js';
 import { openRunRedis, openRunSharedBudget } from './run-redis.js';
 import { runSkeleton, type ModeRun, type RunSetup, type ScanResult, type SkeletonDeps } from './run-skeleton.js';
@@ -53,7 +54,7 @@ export async function runJob(config: RunConfig, template: PromptTemplate, deps: 
 
 /** Realtime mode's part: scheduler, cache, budget, provider, and the item (or pack) processor. */
 async function startRealtime(config: RunConfig, template: PromptTemplate, deps: RunDeps, redis: RedisLink | null, setup: RunSetup): Promise<ModeRun> {
-  const { price, output, scan, stats, now } = setup;
+  const { price, prices, output, scan, stats, now } = setup;
   const random = deps.random ?? Math.random;
   const { emit, control } = deps;
   const scheduler = createScheduler({
@@ -77,7 +78,7 @@ async function startRealtime(config: RunConfig, template: PromptTemplate, deps: 
   });
 
   const estimateInputTokens = await chooseTokenEstimator(config);
-  const ports = buildPorts(config, template, { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens });
+  const ports = buildPorts(config, template, { provider, scheduler, cache, ledger, prices, output, now, random, estimateInputTokens });
   const processor = new ItemProcessor(
     ports,
     {
@@ -86,6 +87,7 @@ async function startRealtime(config: RunConfig, template: PromptTemplate, deps: 
       maxRetries: config.maxRetries,
       maxInvalidOutputRetries: config.maxInvalidOutputRetries,
       defaultMaxOutputTokens: estimateWorstCaseOutputTokens(config.params, config.provider),
+      flexFallback: config.flexFallback,
     },
     control,
     stats,
@@ -188,7 +190,7 @@ interface PortParts {
   scheduler: Scheduler;
   cache: ResponseCache | null;
   ledger: BudgetPort | null;
-  price: ModelPrice | null;
+  prices: RunPrices;
   output: RunOutput;
   now: () => number;
   random: () => number;
@@ -206,18 +208,23 @@ async function chooseTokenEstimator(config: RunConfig): Promise<(request: ChatRe
 }
 
 function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortParts): ItemPorts {
-  const { provider, scheduler, cache, ledger, price, output, now, random, estimateInputTokens } = parts;
+  const { provider, scheduler, cache, ledger, prices, output, now, random, estimateInputTokens } = parts;
+  // A flex item may fall back to the default tier: reserve at the standard price so the budget still holds.
+  const reservePrice = config.flexFallback !== undefined ? prices.standard : prices.price;
   const expectation = { schema: config.params.schema, jsonOutput: config.params.jsonOutput };
   return {
     provider,
-    schedule: (tokens, task) => scheduler.schedule(tokens, task),
+    schedule: (cost, task) => scheduler.schedule(cost, task),
     scheduler,
     cache,
     cacheKey: cache ? (request) => computeCacheKey({ provider: config.provider, baseUrl: config.baseUrl, request }) : inRunKey,
     budget: ledger,
-    costOf: (completion) => (price ? costOfUsage(completion.usage, price, config.mode) : null),
+    costOf: (completion) => {
+      const price = priceOfServedTier(prices, completion.serviceTier);
+      return price ? costOfUsage(completion.usage, price, config.mode) : null;
+    },
     worstCaseCost: (inputTokens, maxOutputTokens) =>
-      price ? worstCaseCost(inputTokens, maxOutputTokens, price, config.mode) : 0,
+      reservePrice ? worstCaseCost(inputTokens, maxOutputTokens, reservePrice, config.mode) : 0,
     estimateInputTokens,
     classify: (error) =>
       classifyFailure(error, {

@@ -171,7 +171,8 @@ async function computeFingerprint(config: RunConfig, template: PromptTemplate, h
     model,
     provider: config.provider,
     baseUrl: config.baseUrl,
-    params: { ...params, ...(schema ? { schema: sha256Hex(JSON.stringify(schema)) } : {}) },
+    // The API is recorded only when it is not the default, so outputs written before `--api` existed still match.
+    params: { ...params, ...(schema ? { schema: sha256Hex(JSON.stringify(schema)) } : {}), ...(config.api === 'responses' && { api: 'responses' }) },
     mode: config.mode,
     ...(config.shard ? { shard: `${config.shard.index + 1}/${config.shard.count}` } : {}),
     ...(config.input.idField ? { idField: config.input.idField } : {}),

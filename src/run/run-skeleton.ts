@@ -13,7 +13,7 @@ import { openRunOutput, type RunOutput } from './run-output.js';
 import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
 import { RunStats } from './run-stats.js';
-import { resolveRunPrice } from './resolve-run-price.js';
+import { resolveRunPrices, type RunPrices } from './resolve-run-price.js';
 
 /** The part of the world every run touches, injected so tests can replace any part. */
 export interface SkeletonDeps {
@@ -32,6 +32,8 @@ export type ScanResult = Pick<PrescanResult, 'total' | 'pending' | 'duplicates' 
 /** What a mode is handed once the output is open and the input scanned. */
 export interface RunSetup {
   price: ModelPrice | null;
+  /** `price` with the standard price beside it (a flex request answered on the default tier). */
+  prices: RunPrices;
   output: RunOutput;
   scan: ScanResult | null;
   stats: RunStats;
@@ -62,7 +64,8 @@ export async function runSkeleton(
   const now = deps.now ?? Date.now;
   const { emit, control } = deps;
 
-  const price = await resolveRunPrice(config, emit);
+  const prices = await resolveRunPrices(config, emit);
+  const { price } = prices;
   const output = await openRunOutput(config, template, { emit, stdout: deps.stdout, now });
   try {
     const scan = await scanInput(config, template, output, emit);
@@ -78,7 +81,7 @@ export async function runSkeleton(
       otherModeFactor: price ? (config.mode === 'realtime' ? price.batchDiscount : 1 / price.batchDiscount) : null,
       now,
     });
-    const mode = await start({ price, output, scan, stats, now });
+    const mode = await start({ price, prices, output, scan, stats, now });
 
     emit({
       type: 'run-started',

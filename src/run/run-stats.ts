@@ -1,4 +1,5 @@
 import type { FailureClass } from '../journal/records.js';
+import { SlowRequests } from './slow-requests.js';
 import type { Usage } from '../providers/types.js';
 import { addTokens, zeroTokens, type TokenCounts } from '../usage/token-usage.js';
 import type { RunTotals } from './events.js';
@@ -29,6 +30,8 @@ export class RunStats {
   readonly retriesByClass: Partial<Record<FailureClass, number>> = {};
   requestsSent = 0;
   inFlight = 0;
+  /** Requests in flight by start time, for `slowRequests` (see `SlowRequests`). */
+  readonly requests = new SlowRequests();
   readonly tokens: TokenCounts = zeroTokens();
   spentUsd = 0;
   /** Cost and count of items that were actually paid for: the basis of the projection. */
@@ -93,6 +96,7 @@ export class RunStats {
       failedByClass: { ...this.failedByClass },
       alreadyDone: this.#options.alreadyDone,
       inFlight: this.inFlight,
+      slowRequests: this.requests.count(this.#options.now()),
       cacheHits: this.cacheHits,
       dedupHits: this.dedupHits,
       retries: this.retries,

@@ -12,11 +12,6 @@ export interface AdaptiveRateOptions {
    */
   decreaseFactor?: number;
   /**
-   * Factor applied when headers say a limit is nearly used up (a warning, not a refusal).
-   * @default 0.9
-   */
-  softDecreaseFactor?: number;
-  /**
    * Added to the factor per success, outside a pause: 30 successes climb back from 0.7 to 1.
    * @default 0.01
    */
@@ -42,11 +37,6 @@ export interface AdaptiveRateOptions {
    * @default 1000
    */
   minWindowMs?: number;
-  /**
-   * Soft decreases come at most this often: every response in a burst repeats the same low `remaining`.
-   * @default 1000
-   */
-  softCooldownMs?: number;
 }
 
 /** What to do about a 429. */
@@ -73,19 +63,16 @@ export class AdaptiveRate {
   private cap = 1;
   private pausedUntil = 0;
   private windowEnd = 0;
-  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private consecutive = 0;
 
   constructor(options: AdaptiveRateOptions = {}) {
     this.options = {
       decreaseFactor: options.decreaseFactor ?? 0.7,
-      softDecreaseFactor: options.softDecreaseFactor ?? 0.9,
       increaseStep: options.increaseStep ?? 0.01,
       minFactor: options.minFactor ?? 0.05,
       initialBackoffMs: options.initialBackoffMs ?? 1000,
       maxBackoffMs: options.maxBackoffMs ?? 60_000,
       minWindowMs: options.minWindowMs ?? 1000,
-      softCooldownMs: options.softCooldownMs ?? 1000,
     };
   }
 
@@ -128,7 +115,6 @@ export class AdaptiveRate {
     this.consecutive += 1;
     if (options.decrease !== false) {
       this.current = Math.max(this.options.minFactor, this.current * this.options.decreaseFactor);
-      this.lastDecreaseAt = now;
     }
     const pauseMs = retryAfterMs === undefined ? this.backoffMs() : Math.max(0, retryAfterMs);
     this.pausedUntil = now + pauseMs;
@@ -141,16 +127,6 @@ export class AdaptiveRate {
     if (now < this.windowEnd) return { factor: this.current, changed: false };
     this.consecutive = 0;
     const next = Math.min(this.cap, this.current + this.options.increaseStep);
-    const changed = next !== this.current;
-    this.current = next;
-    return { factor: next, changed };
-  }
-
-  /** Headers say a limit is nearly used up: slow down a little, at most once per cooldown. */
-  onRunningLow(now: number): FactorDecision {
-    if (now - this.lastDecreaseAt < this.options.softCooldownMs) return { factor: this.current, changed: false };
-    this.lastDecreaseAt = now;
-    const next = Math.max(this.options.minFactor, this.current * this.options.softDecreaseFactor);
     const changed = next !== this.current;
     this.current = next;
     return { factor: next, changed };

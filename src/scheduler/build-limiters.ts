@@ -1,16 +1,20 @@
 import Bottleneck from 'bottleneck';
-import { applyBottleneckHeartbeatFix } from './bottleneck-heartbeat-fix.js';
-import { applyBottleneckRedisFix } from './bottleneck-redis-fix.js';
-import { applyBottleneckSpeedup } from './bottleneck-speedup.js';
+import { applyBottleneckOverrides } from './bottleneck-overrides.js';
+import type { TokenLimit } from './learned-limits.js';
 import { TOKEN_REFILL_MS } from './limiter-settings.js';
 import { RedisUpkeep } from './redis-upkeep.js';
 
-/** The two limiters one provider key is paced by. */
-export interface LimiterPair {
-  /** Concurrency (maxConcurrent), request rate (minTime) and the global 429 pause (reservoir 0). */
+/** The limiters one provider key is paced by. */
+export interface LimiterSet {
+  /** Concurrency (maxConcurrent), the request rate (minTime or a bucket) and the global 429 pause. */
   requests: Bottleneck;
-  /** Token bucket only: no maxConcurrent, so token weights never eat concurrency slots. */
-  tokens: Bottleneck;
+  /**
+   * A token bucket (no maxConcurrent, so token weights never eat concurrency slots), built when first
+   * needed: most runs never learn an Anthropic input/output split.
+   */
+  tokens(kind: TokenLimit, settings: Bottleneck.ConstructorOptions): Bottleneck;
+  /** The token buckets built so far. */
+  readonly tokenLimiters: ReadonlyMap<TokenLimit, Bottleneck>;
   /** The limits live in Redis, shared with other processes (`datastore: 'ioredis'`, SPEC §13). */
   clustered: boolean;
   /** Call before a 429 pause sets the request reservoir to 0: lets a pause orphaned by a dead process end. */
@@ -23,11 +27,10 @@ export interface LimiterPair {
 export interface BuildLimitersOptions {
   /** Settings of the request limiter (see `requestLimiterSettings`). */
   requests: Bottleneck.ConstructorOptions;
-  /** Settings of the token limiter (see `tokenBucketSettings`), including its starting reservoir. */
-  tokens: Bottleneck.ConstructorOptions;
   /**
-   * Options given to both limiters: where a clustered variant puts `datastore: 'ioredis'`, its connection
-   * and an `id` (suffixed `:requests` / `:tokens`) derived from provider, base URL and key hash (SPEC §13).
+   * Options given to every limiter: where a clustered variant puts `datastore: 'ioredis'`, its connection
+   * and an `id` (suffixed `:requests`, `:tokens`, `:input-tokens`, `:output-tokens`) derived from
+   * provider, base URL and key hash (SPEC §13).
    * @default {} (in-process datastore)
    */
   shared?: Bottleneck.ConstructorOptions;
@@ -35,50 +38,58 @@ export interface BuildLimitersOptions {
   onError: (error: unknown) => void;
 }
 
+/** Redis key suffix of each token bucket (`tokens` as before the split, so running clusters keep theirs). */
+const TOKEN_SUFFIX: Record<TokenLimit, string> = { tpm: 'tokens', inputTpm: 'input-tokens', outputTpm: 'output-tokens' };
+
 /**
  * The one place limiters are constructed: everything else only schedules on them and updates their
  * settings, so a Redis-backed variant is a change of options here.
  */
-export function buildLimiters(options: BuildLimitersOptions): LimiterPair {
-  applyBottleneckSpeedup();
-  applyBottleneckHeartbeatFix();
-  applyBottleneckRedisFix();
+export function buildLimiters(options: BuildLimitersOptions): LimiterSet {
+  applyBottleneckOverrides();
   const shared = options.shared ?? {};
+  const clustered = isClustered(shared);
   const id = (suffix: string): Bottleneck.ConstructorOptions =>
     shared.id === undefined ? {} : { id: `${shared.id}:${suffix}` };
-  const requests = new Bottleneck({ ...shared, ...options.requests, ...id('requests') });
-  const tokens = new Bottleneck({
-    // The refill heartbeat must tick as often as the bucket refills.
-    heartbeatInterval: TOKEN_REFILL_MS,
-    ...shared,
-    ...options.tokens,
-    ...id('tokens'),
-  });
-  requests.on('error', options.onError);
-  tokens.on('error', options.onError);
-  if (!isClustered(shared)) return { requests, tokens, clustered: false, markPaused: () => undefined };
-
   // A clustered limiter adopts the settings already in Redis (bottleneck's `init` only creates missing
   // keys), which may be an earlier run's: this run's concurrency and fixed rates must apply, so push them.
   // Rates this process does not know yet stay as they are: another process may have learned them, and
   // resetting them to "unlimited" would let everyone burst until this one has learned them too.
   const push = (limiter: Bottleneck, settings: Bottleneck.ConstructorOptions): void => {
-    void Promise.resolve(limiter.updateSettings(settings)).catch(options.onError);
+    if (clustered) void Promise.resolve(limiter.updateSettings(settings)).catch(options.onError);
   };
+  // The refill heartbeat must tick as often as a bucket refills (it only runs while one is set).
+  const build = (suffix: string, settings: Bottleneck.ConstructorOptions): Bottleneck => {
+    const limiter = new Bottleneck({ heartbeatInterval: TOKEN_REFILL_MS, ...shared, ...settings, ...id(suffix) });
+    limiter.on('error', options.onError);
+    return limiter;
+  };
+  const requests = build('requests', options.requests);
   const { maxConcurrent, minTime } = options.requests;
   push(requests, minTime ? { maxConcurrent, minTime } : { maxConcurrent });
-  if (options.tokens.reservoirIncreaseAmount != null) push(tokens, options.tokens);
+
+  const tokenLimiters = new Map<TokenLimit, Bottleneck>();
+  const tokens = (kind: TokenLimit, settings: Bottleneck.ConstructorOptions): Bottleneck => {
+    let limiter = tokenLimiters.get(kind);
+    if (limiter === undefined) {
+      limiter = build(TOKEN_SUFFIX[kind], settings);
+      if (settings.reservoirIncreaseAmount != null) push(limiter, settings);
+      tokenLimiters.set(kind, limiter);
+    }
+    return limiter;
+  };
+  if (!clustered) return { requests, tokens, tokenLimiters, clustered: false, markPaused: () => undefined };
   const upkeep = new RedisUpkeep(shared.connection, `${shared.id}:requests`, options.onError);
-  return { requests, tokens, clustered: true, markPaused: (untilMs) => upkeep.markPaused(untilMs), upkeep };
+  return { requests, tokens, tokenLimiters, clustered: true, markPaused: (untilMs) => upkeep.markPaused(untilMs), upkeep };
 }
 
 /**
- * Disconnects both limiters: stops heartbeats and, clustered, unsubscribes them from the shared
+ * Disconnects every limiter: stops heartbeats and, clustered, unsubscribes them from the shared
  * connection (whose owner closes it).
  */
-export async function disconnectLimiters(pair: LimiterPair): Promise<void> {
-  await pair.upkeep?.stop(pair.requests);
-  await Promise.all([pair.requests.disconnect(), pair.tokens.disconnect()]);
+export async function disconnectLimiters(set: LimiterSet): Promise<void> {
+  await set.upkeep?.stop(set.requests);
+  await Promise.all([set.requests.disconnect(), ...[...set.tokenLimiters.values()].map((limiter) => limiter.disconnect())]);
 }
 
 function isClustered(

@@ -1,62 +1,62 @@
 import type { RateLimitSnapshot, RateLimitWindow } from './rate-limit-headers.js';
 
-/** Per-minute limits read from a response's headers. */
+/** The limits a provider reports, one per bucket it keeps (per minute). */
 export interface LearnedLimits {
   rpm?: number;
+  /** OpenAI's token limit (input + output), or Anthropic's combined one when it sends no split. */
   tpm?: number;
+  /** Anthropic's input-token limit (ITPM): cache reads are not charged to it. */
+  inputTpm?: number;
+  /** Anthropic's output-token limit (OTPM). */
+  outputTpm?: number;
 }
 
+/** The buckets a run may pace by, named like {@link LearnedLimits}' token keys. */
+export const TOKEN_LIMITS = ['tpm', 'inputTpm', 'outputTpm'] as const;
+export type TokenLimit = (typeof TOKEN_LIMITS)[number];
+
 /**
- * Share of a learned limit the scheduler aims at: close enough to use the account, far enough to never hit
- * it. Evenly spaced requests below the limit never drain a continuously refilling bucket, so the margin is
- * for timer jitter and clock skew, not for bursts. Not 0.95: SPEC §12 asks for at least 95% of the limit,
- * and timers only ever fire late, so aiming at exactly 95% measured 94.9–95.0% (`npm run bench`, row c).
+ * Share of a learned limit the buckets refill at: timers only ever fire late and the provider's bucket
+ * refills exactly at the limit, so ours at 98% never outruns it, while a run still gets within 2% of the
+ * limit (SPEC §12 row c asks for 95%).
  */
-export const LEARNED_LIMIT_SHARE = 0.97;
-
-/** A window with less than this share left means we (or another client of the key) are outrunning it. */
-export const RUNNING_LOW_SHARE = 0.02;
+export const LEARNED_LIMIT_SHARE = 0.98;
 
 /**
- * Buckets refill within a minute; a reset further away belongs to a daily (or longer) limit, which is
- * not a rate to pace by.
- */
-const PER_MINUTE_RESET_MS = 61_000;
-
-/**
- * The request and token limits per minute in a snapshot. Anthropic's separate input and output limits
- * are added up, because one token bucket is charged input plus output: the windows' own `remaining`
- * values catch the side that runs out first (see {@link isRunningLow}).
+ * The limits in a snapshot, each its own bucket. Both providers' `limit` headers are per-minute limits
+ * whatever the reset says: OpenAI's reset is the time until the bucket is full again (`6m0s` in its own
+ * documentation for a large token limit), not the length of a window. Anthropic reports input and output
+ * tokens apart (and `tokens` as "the most restrictive in effect"): when the split is there it is used.
  */
 export function limitsFromSnapshot(snapshot: RateLimitSnapshot): LearnedLimits {
   const limits: LearnedLimits = {};
-  const requests = perMinute(snapshot.requests);
-  if (requests !== undefined) limits.rpm = requests;
-  const input = perMinute(snapshot.inputTokens);
-  const output = perMinute(snapshot.outputTokens);
-  const tokens = input !== undefined && output !== undefined ? input + output : perMinute(snapshot.tokens);
-  if (tokens !== undefined) limits.tpm = tokens;
+  if (snapshot.requests !== undefined) limits.rpm = snapshot.requests.limit;
+  const { inputTokens, outputTokens } = snapshot;
+  if (inputTokens !== undefined || outputTokens !== undefined) {
+    if (inputTokens !== undefined) limits.inputTpm = inputTokens.limit;
+    if (outputTokens !== undefined) limits.outputTpm = outputTokens.limit;
+  } else if (snapshot.tokens !== undefined) {
+    limits.tpm = snapshot.tokens.limit;
+  }
   return limits;
 }
 
-/** Whether any window in the snapshot is nearly used up: a signal to slow down before the 429s come. */
-export function isRunningLow(snapshot: RateLimitSnapshot): boolean {
+/** The window a snapshot reports for one of our buckets. */
+export function windowFor(snapshot: RateLimitSnapshot, limit: 'rpm' | TokenLimit): RateLimitWindow | undefined {
+  if (limit === 'rpm') return snapshot.requests;
+  if (limit === 'inputTpm') return snapshot.inputTokens;
+  if (limit === 'outputTpm') return snapshot.outputTokens;
+  return snapshot.inputTokens === undefined && snapshot.outputTokens === undefined ? snapshot.tokens : undefined;
+}
+
+/** Whether the headers show a window used up: a 429 carrying them is the account's limit, not chance. */
+export function isExhausted(snapshot: RateLimitSnapshot): boolean {
   return [snapshot.requests, snapshot.tokens, snapshot.inputTokens, snapshot.outputTokens].some(
-    (window) =>
-      window !== undefined &&
-      window.remaining !== undefined &&
-      (window.resetMs === undefined || window.resetMs <= PER_MINUTE_RESET_MS) &&
-      window.remaining <= window.limit * RUNNING_LOW_SHARE,
+    (window) => window !== undefined && window.remaining !== undefined && window.remaining < 1,
   );
 }
 
 /** Whether two learned limits differ. */
 export function limitsDiffer(a: LearnedLimits, b: LearnedLimits): boolean {
-  return a.rpm !== b.rpm || a.tpm !== b.tpm;
-}
-
-function perMinute(window: RateLimitWindow | undefined): number | undefined {
-  if (window === undefined) return undefined;
-  if (window.resetMs !== undefined && window.resetMs > PER_MINUTE_RESET_MS) return undefined;
-  return window.limit;
+  return a.rpm !== b.rpm || a.tpm !== b.tpm || a.inputTpm !== b.inputTpm || a.outputTpm !== b.outputTpm;
 }

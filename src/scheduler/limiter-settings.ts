@@ -31,12 +31,29 @@ export function requestLimiterSettings(concurrency: number, rpm: number | undefi
 }
 
 /**
+ * Request limiter settings for a limit learned from headers: no spacing, a bucket of `capacity` requests
+ * refilled at `rpm`, like the provider's own, so the headroom it reports is spent at once.
+ */
+export function requestBucketSettings(
+  concurrency: number,
+  rpm: number,
+  capacity: number,
+  clustered: boolean,
+): Bottleneck.ConstructorOptions {
+  return { maxConcurrent: concurrency, minTime: 0, ...tokenBucketSettings(rpm, clustered, capacity) };
+}
+
+/**
  * Token limiter settings for a rate; `undefined` turns the bucket off (no limit known). `clustered`: the
  * bucket lives in Redis, whose Lua refill adds `amount` for every whole interval elapsed (the in-process
  * one adds it once per heartbeat) and whose reservoir is kept with HINCRBY, which refuses fractions — so
  * whole tokens per step, and the step's length stretched to keep the rate exact.
  */
-export function tokenBucketSettings(tpm: number | undefined, clustered = false): Bottleneck.ConstructorOptions {
+export function tokenBucketSettings(
+  tpm: number | undefined,
+  clustered = false,
+  capacity = tpm === undefined ? 0 : tokenBucketCapacity(tpm),
+): Bottleneck.ConstructorOptions {
   if (tpm === undefined) {
     return {
       reservoir: null,
@@ -50,7 +67,7 @@ export function tokenBucketSettings(tpm: number | undefined, clustered = false):
     return {
       reservoirIncreaseInterval: (amount * MS_PER_MINUTE) / tpm,
       reservoirIncreaseAmount: amount,
-      reservoirIncreaseMaximum: tokenBucketCapacity(tpm),
+      reservoirIncreaseMaximum: capacity,
     };
   }
   return {
@@ -58,8 +75,24 @@ export function tokenBucketSettings(tpm: number | undefined, clustered = false):
     // that fires a millisecond early would otherwise skip every other refill and halve the rate.
     reservoirIncreaseInterval: TOKEN_REFILL_MS / 2,
     reservoirIncreaseAmount: (tpm * TOKEN_REFILL_MS) / MS_PER_MINUTE,
-    reservoirIncreaseMaximum: tokenBucketCapacity(tpm),
+    reservoirIncreaseMaximum: capacity,
   };
+}
+
+/**
+ * A bucket learned from headers holds what the provider's holds: a minute of the limit (both providers
+ * describe their limits as buckets of that size, refilled continuously), whole, at least one.
+ */
+export function learnedBucketCapacity(limit: number): number {
+  return Math.max(1, Math.floor(limit));
+}
+
+/**
+ * Where a learned bucket stands after the provider said `remaining`: that, less what we sent after the
+ * request that carried the figure (the provider had not counted it yet), never below 0 or above capacity.
+ */
+export function correctedLevel(remaining: number, sentSince: number, capacity: number): number {
+  return Math.min(capacity, Math.max(0, Math.floor(remaining) - Math.max(0, Math.ceil(sentSince))));
 }
 
 /**

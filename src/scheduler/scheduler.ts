@@ -1,21 +1,41 @@
 import type Bottleneck from 'bottleneck';
 import type { RunEvent } from '../run/events.js';
 import { AdaptiveRate } from './adaptive-rate.js';
-import { buildLimiters, disconnectLimiters, type LimiterPair } from './build-limiters.js';
+import { buildLimiters, disconnectLimiters, type LimiterSet } from './build-limiters.js';
 import {
-  isRunningLow,
+  isExhausted,
   LEARNED_LIMIT_SHARE,
   limitsDiffer,
   limitsFromSnapshot,
+  TOKEN_LIMITS,
+  windowFor,
   type LearnedLimits,
+  type TokenLimit,
 } from './learned-limits.js';
-import { requestLimiterSettings, tokenBucketCapacity, tokenBucketSettings, tokenCharge } from './limiter-settings.js';
+import {
+  correctedLevel,
+  learnedBucketCapacity,
+  requestBucketSettings,
+  requestLimiterSettings,
+  tokenBucketCapacity,
+  tokenBucketSettings,
+  tokenCharge,
+} from './limiter-settings.js';
 import { LocalSlots } from './local-slots.js';
+import { PauseEvidence } from './pause-evidence.js';
 import { PauseGate } from './pause-gate.js';
-import { parseRateLimitHeaders } from './rate-limit-headers.js';
+import { parseRateLimitHeaders, type RateLimitSnapshot } from './rate-limit-headers.js';
 import { RateMeter } from './rate-meter.js';
 import { validateSchedulerOptions } from './scheduler-options.js';
-import { SchedulerStoppedError, type Scheduler, type SchedulerOptions } from './scheduler-types.js';
+import {
+  SchedulerStoppedError,
+  type ActualTokens,
+  type DispatchTicket,
+  type RefusalNotice,
+  type RequestCost,
+  type Scheduler,
+  type SchedulerOptions,
+} from './scheduler-types.js';
 
 export { SchedulerStoppedError, type Scheduler, type SchedulerOptions } from './scheduler-types.js';
 
@@ -30,12 +50,17 @@ interface PendingJob {
   done: boolean;
 }
 
+/** One token bucket's state: the rate applied, its size, and whether it mirrors a learned limit. */
+interface TokenBucketState {
+  applied: number | undefined;
+  capacity: number;
+}
+
+type Limit = 'rpm' | TokenLimit;
+
 const noop = (): void => undefined;
 
 /** Builds the scheduler the run engine uses for one provider key (SPEC §9). */
-/** Anthropic's "overloaded": a pause for everyone, not a sign that this run is too fast. */
-const OVERLOADED_STATUS = 529;
-
 export function createScheduler(options: SchedulerOptions): Scheduler {
   validateSchedulerOptions(options);
   return new LimitedScheduler(options);
@@ -44,16 +69,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 class LimitedScheduler implements Scheduler {
   private readonly now: () => number;
   private readonly emit: (event: RunEvent) => void;
-  private readonly limiters: LimiterPair;
+  private readonly limiters: LimiterSet;
   private readonly aimd = new AdaptiveRate();
+  private readonly evidence = new PauseEvidence();
   private readonly meter = new RateMeter();
   private readonly gate: PauseGate;
   private readonly pending = new Set<PendingJob>();
   private learned: LearnedLimits = {};
   private discoveredRpm: number | undefined;
   private appliedRpm: number | undefined;
-  private appliedTpm: number | undefined;
-  private tokenCapacity = 0;
+  /** The request limit is a bucket mirroring the provider's (learned from headers), not even spacing. */
+  private requestBucket = false;
+  private readonly tokenBuckets: Record<TokenLimit, TokenBucketState> = {
+    tpm: { applied: undefined, capacity: 0 },
+    inputTpm: { applied: undefined, capacity: 0 },
+    outputTpm: { applied: undefined, capacity: 0 },
+  };
+  /** Running totals of what was sent per limit, for correcting a bucket from a later `remaining`. */
+  private readonly sentTotals: Record<Limit, number> = { rpm: 0, tpm: 0, inputTpm: 0, outputTpm: 0 };
+  private anthropicLimits = false;
+  /** Levels for buckets that appear with the snapshot being learned: its `remaining`, corrected. */
+  private seeds: Partial<Record<Limit, number>> = {};
   private running = 0;
   private stopped = false;
   /** In-process concurrency slots; undefined when clustered, where bottleneck bounds it across processes. */
@@ -63,20 +99,18 @@ class LimitedScheduler implements Scheduler {
     this.now = options.now ?? Date.now;
     this.emit = options.onEvent ?? noop;
     this.appliedRpm = options.rpm;
-    this.appliedTpm = options.tpm;
-    if (options.tpm !== undefined) this.tokenCapacity = tokenBucketCapacity(options.tpm);
-    const clustered = options.limiterOptions?.datastore === 'ioredis';
     this.limiters = buildLimiters({
       requests: requestLimiterSettings(options.concurrency, options.rpm),
-      tokens: { ...tokenBucketSettings(options.tpm, clustered), reservoir: options.tpm === undefined ? null : this.tokenCapacity },
       shared: options.limiterOptions,
       onError: (error) => this.emit({ type: 'warning', message: `${options.provider} rate limiter: ${String(error)}` }),
     });
+    if (options.tpm !== undefined) this.applyTokenRate('tpm', options.tpm);
     this.slots = this.limiters.clustered ? undefined : new LocalSlots(options.concurrency);
     this.gate = new PauseGate(
       this.now,
-      () => (this.appliedRpm === undefined ? 0 : 60_000 / this.appliedRpm),
-      () => this.update(this.limiters.requests, { reservoir: null }),
+      () => (this.appliedRpm === undefined || this.requestBucket ? 0 : 60_000 / this.appliedRpm),
+      // Even spacing reopens by lifting the pause's empty reservoir; a bucket refills by itself.
+      () => (this.requestBucket ? undefined : this.update(this.limiters.requests, { reservoir: null })),
     );
   }
 
@@ -92,15 +126,19 @@ class LimitedScheduler implements Scheduler {
     return this.gate.closed;
   }
 
-  get limits(): { rpm?: number; tpm?: number } {
-    return {
-      ...(this.appliedRpm === undefined ? {} : { rpm: this.appliedRpm }),
-      ...(this.appliedTpm === undefined ? {} : { tpm: this.appliedTpm }),
-    };
+  get limits(): { rpm?: number; tpm?: number; inputTpm?: number; outputTpm?: number } {
+    const limits: { rpm?: number; tpm?: number; inputTpm?: number; outputTpm?: number } = {};
+    if (this.appliedRpm !== undefined) limits.rpm = this.appliedRpm;
+    for (const kind of TOKEN_LIMITS) {
+      const applied = this.tokenBuckets[kind].applied;
+      if (applied !== undefined) limits[kind] = applied;
+    }
+    return limits;
   }
 
-  schedule<T>(tokens: number, task: () => Promise<T>): Promise<T> {
+  schedule<T>(cost: number | RequestCost, task: (ticket: DispatchTicket) => Promise<T>): Promise<T> {
     if (this.stopped) return Promise.reject(new SchedulerStoppedError());
+    const charge: RequestCost = typeof cost === 'number' ? { input: cost, output: 0 } : cost;
     return new Promise<T>((resolve, reject) => {
       const job: PendingJob = { reject, done: false };
       this.pending.add(job);
@@ -112,48 +150,46 @@ class LimitedScheduler implements Scheduler {
         this.pending.delete(job);
         reject(error);
       };
-      const viaLimiter = () => this.limiters.requests.schedule(() => this.dispatch(job, tokens, task, resolve, reject));
+      const run = () => this.dispatch(job, charge, task, resolve, reject);
+      const viaLimiter = () => this.limiters.requests.schedule(run);
       const slots = this.slots;
       if (slots === undefined) {
         viaLimiter().catch(dropped);
         return;
       }
-      // In process, the slot bounds concurrency; the limiter is only needed to space requests or hold a pause.
+      // In process, the slot bounds concurrency; the limiter is only needed to pace requests or hold a pause.
       slots.acquire(() => {
         const paced = this.appliedRpm !== undefined || this.gate.closed;
-        (paced ? viaLimiter() : this.dispatch(job, tokens, task, resolve, reject)).catch(dropped).finally(() => slots.release());
+        (paced ? viaLimiter() : run()).catch(dropped).finally(() => slots.release());
       });
     });
   }
 
-  observeHeaders(headers: Record<string, string>): void {
+  observeHeaders(headers: Record<string, string>, ticket?: DispatchTicket): void {
     const snapshot = parseRateLimitHeaders(headers, this.now());
     if (snapshot === undefined || this.stopped) return;
-    const seen = limitsFromSnapshot(snapshot);
-    const next: LearnedLimits = {};
-    const rpm = this.options.rpm === undefined ? (seen.rpm ?? this.learned.rpm) : undefined;
-    const tpm = this.options.tpm === undefined ? (seen.tpm ?? this.learned.tpm) : undefined;
-    if (rpm !== undefined) next.rpm = rpm;
-    if (tpm !== undefined) next.tpm = tpm;
-    if (limitsDiffer(next, this.learned)) {
-      this.learned = next;
-      if (next.rpm !== undefined) this.discoveredRpm = undefined;
-      this.aimd.setUncapped(this.discoveredRpm !== undefined);
-      this.applyRates(true);
-      this.emit({ type: 'rate-limits-learned', ...next, source: `${snapshot.source} rate-limit headers` });
-    }
-    if (isRunningLow(snapshot) && this.aimd.onRunningLow(this.now()).changed) this.applyRates(false);
+    if (snapshot.source === 'anthropic') this.anthropicLimits = true;
+    this.learn(snapshot, ticket);
+    this.correctLevels(snapshot, ticket);
   }
 
-  reportRateLimited(retryAfterMs: number | undefined, status?: number): void {
+  reportRefused(notice: RefusalNotice): void {
     if (this.stopped) return;
     const now = this.now();
+    const snapshot = notice.headers === undefined ? undefined : parseRateLimitHeaders(notice.headers, now);
+    const verdict = this.evidence.onRefusal(now, {
+      status: notice.status,
+      requestId: notice.requestId,
+      exhausted: snapshot !== undefined && isExhausted(snapshot),
+      retryAfterMs: notice.retryAfterMs,
+    });
+    if (verdict.action === 'item-only') return;
     const factorBefore = this.aimd.factor;
-    const overloaded = status === OVERLOADED_STATUS;
-    const decision = this.aimd.onRateLimited(now, retryAfterMs, { decrease: !overloaded });
-    if (decision.newWindow && !overloaded) {
+    const retryAfterMs = verdict.pauseMs ?? notice.retryAfterMs;
+    const decision = this.aimd.onRateLimited(now, retryAfterMs, { decrease: verdict.cut });
+    if (decision.newWindow && verdict.cut) {
       if (this.requestReference() === undefined) {
-        // No limit known: the pace that drew the 429 is the only reference there is.
+        // No limit known: the pace that drew the 429s is the only reference there is.
         this.discoveredRpm = Math.max(MIN_RPM, this.meter.perMinute(now) / factorBefore);
         this.aimd.setUncapped(true);
       }
@@ -165,34 +201,46 @@ class LimitedScheduler implements Scheduler {
       this.gate.pauseUntil(decision.pauseUntil);
     }
     if (decision.newWindow) {
-      const rate = this.appliedRpm === undefined ? '' : `, then ${Math.round(this.appliedRpm)} requests/min`;
+      const rate = verdict.cut && this.appliedRpm !== undefined ? `, then ${Math.round(this.appliedRpm)} requests/min` : '';
       const pause = `pausing all requests for ${formatSeconds(decision.pauseMs)}`;
       this.emit({
         type: 'rate-limited',
         pauseMs: decision.pauseMs,
-        ...(status === undefined ? {} : { status }),
-        reason: `${status ?? 'rate limit'} from the provider: ${pause}${rate}`,
+        status: notice.status,
+        // The evidence, then what happens now; the UI adds "rate limited (429)" except for an overload, which
+        // the evidence already names (a 529 is not a rate limit).
+        reason: `${verdict.reason}: ${pause}${rate}`,
       });
     }
   }
 
   reportSuccess(): void {
-    const decision = this.aimd.onSuccess(this.now());
+    const now = this.now();
+    this.evidence.onAnswer(now);
+    const decision = this.aimd.onSuccess(now);
     // Reaching the reference exactly is applied even when the last step was too small to bother.
     if (decision.changed) this.applyRates(decision.factor === 1);
   }
 
-  reportTokens(estimated: number, actual: number): void {
-    if (this.appliedTpm === undefined || this.stopped) return;
-    const correction = Math.max(0, Math.ceil(estimated)) - Math.max(0, Math.ceil(actual));
-    if (correction === 0) return;
-    const capacity = this.tokenCapacity;
-    const tokens = this.limiters.tokens;
-    // A refund may land on a bucket that refilled meanwhile: trim it back to the bucket's size.
-    void tokens
-      .incrementReservoir(correction)
-      .then((level) => (level > capacity ? tokens.incrementReservoir(capacity - level) : level))
-      .catch(noop);
+  reportUsage(estimated: RequestCost, actual: ActualTokens): void {
+    if (this.stopped) return;
+    // Anthropic does not charge cache reads to its input limit; OpenAI counts every input token.
+    const input = this.anthropicLimits ? actual.input - actual.cachedInput : actual.input;
+    const used: Record<TokenLimit, number> = { tpm: input + actual.output, inputTpm: input, outputTpm: actual.output };
+    const charged = chargesOf(estimated);
+    for (const kind of TOKEN_LIMITS) {
+      const bucket = this.tokenBuckets[kind];
+      if (bucket.applied === undefined) continue;
+      const correction = Math.max(0, Math.ceil(charged[kind])) - Math.max(0, Math.ceil(used[kind]));
+      if (correction === 0) continue;
+      const limiter = this.limiters.tokens(kind, {});
+      const capacity = bucket.capacity;
+      // A refund may land on a bucket that refilled meanwhile: trim it back to the bucket's size.
+      void limiter
+        .incrementReservoir(correction)
+        .then((level) => (level > capacity ? limiter.incrementReservoir(capacity - level) : level))
+        .catch(noop);
+    }
   }
 
   stop(): void {
@@ -206,7 +254,7 @@ class LimitedScheduler implements Scheduler {
     this.gate.open();
     const drop = { dropWaitingJobs: true };
     this.limiters.requests.stop(drop).catch(noop);
-    this.limiters.tokens.stop(drop).catch(noop);
+    for (const limiter of this.limiters.tokenLimiters.values()) limiter.stop(drop).catch(noop);
   }
 
   async close(): Promise<void> {
@@ -216,21 +264,27 @@ class LimitedScheduler implements Scheduler {
 
   private async dispatch<T>(
     job: PendingJob,
-    tokens: number,
-    task: () => Promise<T>,
+    cost: RequestCost,
+    task: (ticket: DispatchTicket) => Promise<T>,
     resolve: (value: T) => void,
     reject: (error: unknown) => void,
   ): Promise<void> {
     if (job.done) return;
-    if (this.appliedTpm !== undefined && tokens > 0) await this.chargeTokens(tokens);
+    const charges = chargesOf(cost);
+    for (const kind of TOKEN_LIMITS) {
+      if (this.tokenBuckets[kind].applied !== undefined && charges[kind] > 0) await this.chargeTokens(kind, charges[kind]);
+    }
     if (this.gate.closed) await this.gate.pass();
     if (job.done) return;
     job.done = true;
     this.pending.delete(job);
     this.running += 1;
     this.meter.record(this.now());
+    this.sentTotals.rpm += 1;
+    for (const kind of TOKEN_LIMITS) this.sentTotals[kind] += charges[kind];
+    const ticket: DispatchTicket = { sent: { ...this.sentTotals } };
     try {
-      resolve(await task());
+      resolve(await task(ticket));
     } catch (error) {
       reject(error);
     } finally {
@@ -238,10 +292,72 @@ class LimitedScheduler implements Scheduler {
     }
   }
 
-  private async chargeTokens(tokens: number): Promise<void> {
-    const { weight, debt } = tokenCharge(tokens, this.tokenCapacity);
-    if (weight > 0) await this.limiters.tokens.schedule({ weight }, () => Promise.resolve());
-    if (debt > 0) void this.limiters.tokens.incrementReservoir(-debt).catch(noop);
+  private async chargeTokens(kind: TokenLimit, tokens: number): Promise<void> {
+    const limiter = this.limiters.tokens(kind, {});
+    const { weight, debt } = tokenCharge(tokens, this.tokenBuckets[kind].capacity);
+    if (weight > 0) await limiter.schedule({ weight }, () => Promise.resolve());
+    if (debt > 0) void limiter.incrementReservoir(-debt).catch(noop);
+  }
+
+  /** Takes new limits from a snapshot; buckets that appear are seeded from its `remaining`. */
+  private learn(snapshot: RateLimitSnapshot, ticket: DispatchTicket | undefined): void {
+    const seen = limitsFromSnapshot(snapshot);
+    const next: LearnedLimits = {};
+    if (this.options.rpm === undefined && (seen.rpm ?? this.learned.rpm) !== undefined) next.rpm = seen.rpm ?? this.learned.rpm;
+    for (const kind of TOKEN_LIMITS) {
+      if (kind === 'tpm' && this.options.tpm !== undefined) continue;
+      const limit = seen[kind] ?? this.learned[kind];
+      if (limit !== undefined) next[kind] = limit;
+    }
+    if (!limitsDiffer(next, this.learned)) return;
+    this.learned = next;
+    if (next.rpm !== undefined) this.discoveredRpm = undefined;
+    this.aimd.setUncapped(this.discoveredRpm !== undefined);
+    this.seeds = {};
+    for (const limit of ['rpm', ...TOKEN_LIMITS] as const) {
+      const remaining = windowFor(snapshot, limit)?.remaining;
+      const limitValue = next[limit];
+      if (remaining === undefined || limitValue === undefined) continue;
+      this.seeds[limit] = correctedLevel(remaining, this.sentSince(limit, ticket), learnedBucketCapacity(limitValue));
+    }
+    this.applyRates(true);
+    this.emit({ type: 'rate-limits-learned', ...next, source: `${snapshot.source} rate-limit headers` });
+  }
+
+  /**
+   * Sets a learned bucket to what the provider says is left, less what we sent since the request that
+   * brought the figure: the provider's bucket refills by the clock, ours by timer ticks that a busy
+   * machine delays, so the provider's figure is the truth. Shared through Redis only ever down: another
+   * process's requests are not in our `sentSince`, and a stale, higher figure must not let a burst out.
+   */
+  private correctLevels(snapshot: RateLimitSnapshot, ticket: DispatchTicket | undefined): void {
+    const limits: { limit: Limit; limiter: Bottleneck | undefined; capacity: number }[] = [];
+    if (this.requestBucket) limits.push({ limit: 'rpm', limiter: this.limiters.requests, capacity: learnedBucketCapacity(this.learned.rpm ?? 0) });
+    for (const kind of TOKEN_LIMITS) {
+      if (this.learned[kind] === undefined || this.tokenBuckets[kind].applied === undefined) continue;
+      limits.push({ limit: kind, limiter: this.limiters.tokenLimiters.get(kind), capacity: this.tokenBuckets[kind].capacity });
+    }
+    for (const { limit, limiter, capacity } of limits) {
+      const remaining = windowFor(snapshot, limit)?.remaining;
+      if (limiter === undefined || remaining === undefined) continue;
+      const target = correctedLevel(remaining, this.sentSince(limit, ticket), capacity);
+      void limiter
+        .currentReservoir()
+        // Set, not incremented: two answers read in the same turn must not both subtract.
+        .then((level) => (level !== null && this.shouldCorrect(level, target) ? limiter.updateSettings({ reservoir: target }) : undefined))
+        .catch(noop);
+    }
+  }
+
+  private shouldCorrect(level: number, target: number): boolean {
+    if (level > target) return true;
+    return !this.limiters.clustered && target - level >= 1;
+  }
+
+  /** What was sent after the request that `ticket` belongs to (without one: the requests in flight). */
+  private sentSince(limit: Limit, ticket: DispatchTicket | undefined): number {
+    if (ticket === undefined) return limit === 'rpm' ? this.running : 0;
+    return this.sentTotals[limit] - (ticket.sent[limit] ?? 0);
   }
 
   private requestReference(): number | undefined {
@@ -250,40 +366,66 @@ class LimitedScheduler implements Scheduler {
     return this.discoveredRpm;
   }
 
-  private tokenReference(): number | undefined {
-    if (this.options.tpm !== undefined) return this.options.tpm;
-    return this.learned.tpm === undefined ? undefined : this.learned.tpm * LEARNED_LIMIT_SHARE;
+  private tokenReference(kind: TokenLimit): number | undefined {
+    if (kind === 'tpm' && this.options.tpm !== undefined) return this.options.tpm;
+    const learned = this.learned[kind];
+    return learned === undefined ? undefined : learned * LEARNED_LIMIT_SHARE;
   }
 
-  /** Recomputes both rates from references and factor; small drifts wait unless `force`. */
+  /** Recomputes every rate from references and factor; small drifts wait unless `force`. */
   private applyRates(force: boolean): void {
     const factor = this.aimd.factor;
     const rpmReference = this.requestReference();
-    const tpmReference = this.tokenReference();
     const rpm = rpmReference === undefined ? undefined : Math.max(MIN_RPM, rpmReference * factor);
-    // A guessed request reference may be probed past 1; token references are real limits.
-    const tpm = tpmReference === undefined ? undefined : tpmReference * Math.min(factor, 1);
-    if (force || movedEnough(this.appliedRpm, rpm)) {
-      this.appliedRpm = rpm;
-      this.update(this.limiters.requests, requestLimiterSettings(this.options.concurrency, rpm));
+    if (force || movedEnough(this.appliedRpm, rpm)) this.applyRequestRate(rpm);
+    for (const kind of TOKEN_LIMITS) {
+      const reference = this.tokenReference(kind);
+      // A guessed request reference may be probed past 1; token references are real limits.
+      const rate = reference === undefined ? undefined : reference * Math.min(factor, 1);
+      if (force || movedEnough(this.tokenBuckets[kind].applied, rate)) this.applyTokenRate(kind, rate);
     }
-    if (force || movedEnough(this.appliedTpm, tpm)) this.applyTokenRate(tpm);
   }
 
-  private applyTokenRate(tpm: number | undefined): void {
-    const wasOn = this.appliedTpm !== undefined;
-    this.appliedTpm = tpm;
-    this.tokenCapacity = tpm === undefined ? 0 : tokenBucketCapacity(tpm);
-    const settings = tokenBucketSettings(tpm, this.limiters.clustered);
-    // A bucket that appears starts full, like the provider's; one that changes rate keeps its level.
-    const starting = !wasOn && tpm !== undefined;
-    this.update(this.limiters.tokens, starting ? { ...settings, reservoir: this.tokenCapacity } : settings);
+  private applyRequestRate(rpm: number | undefined): void {
+    this.appliedRpm = rpm;
+    const learned = this.options.rpm === undefined ? this.learned.rpm : undefined;
+    if (rpm === undefined || learned === undefined) {
+      this.update(this.limiters.requests, requestLimiterSettings(this.options.concurrency, rpm));
+      return;
+    }
+    const capacity = learnedBucketCapacity(learned);
+    const settings = requestBucketSettings(this.options.concurrency, rpm, capacity, this.limiters.clustered);
+    // The bucket appears holding what the provider reported left; while a pause holds the reservoir at 0
+    // it stays there and refills from nothing.
+    const starting = !this.requestBucket;
+    this.requestBucket = true;
+    const seed = starting && !this.gate.closed ? { reservoir: this.seeds.rpm ?? capacity } : {};
+    this.update(this.limiters.requests, { ...settings, ...seed });
+  }
+
+  private applyTokenRate(kind: TokenLimit, rate: number | undefined): void {
+    const bucket = this.tokenBuckets[kind];
+    const wasOn = bucket.applied !== undefined;
+    bucket.applied = rate;
+    const learned = kind === 'tpm' && this.options.tpm !== undefined ? undefined : this.learned[kind];
+    bucket.capacity = rate === undefined ? 0 : learned !== undefined ? learnedBucketCapacity(learned) : tokenBucketCapacity(rate);
+    const settings = tokenBucketSettings(rate, this.limiters.clustered, bucket.capacity);
+    // A bucket that appears holds what the provider reported left, or starts full like the provider's
+    // (--tpm); one that changes rate keeps its level.
+    const starting = !wasOn && rate !== undefined;
+    const limiter = this.limiters.tokens(kind, settings);
+    this.update(limiter, starting ? { ...settings, reservoir: this.seeds[kind] ?? bucket.capacity } : settings);
   }
 
   private update(limiter: Bottleneck, settings: Bottleneck.ConstructorOptions): void {
     // Typed as returning the limiter, but bottleneck returns a promise.
     void Promise.resolve(limiter.updateSettings(settings)).catch(noop);
   }
+}
+
+/** What a request is charged on each token limit. */
+function chargesOf(cost: RequestCost): Record<TokenLimit, number> {
+  return { tpm: cost.input + cost.output, inputTpm: cost.input, outputTpm: cost.output };
 }
 
 function movedEnough(before: number | undefined, after: number | undefined): boolean {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { compileDotprompt } from './dotprompt-template.js';
 import { compileText } from './handlebars-template.js';
 import { ImageFileError, loadImagePart } from './image-part.js';
 import { isLiteralTemplate } from './shared-sections.js';
@@ -44,6 +43,8 @@ export async function loadTemplate(options: LoadTemplateOptions): Promise<Prompt
   let defaults: TemplateDefaults = {};
   let renderBody: (data: Record<string, unknown>) => Promise<ChatMessage[]>;
   if (kind === 'dotprompt') {
+    // Loaded only for .prompt files: dotprompt and its YAML parser are a large share of start-up (issue 13).
+    const { compileDotprompt } = await import('./dotprompt-template.js');
     const compiled = await compileDotprompt(source, file as string, loadImage);
     defaults = compiled.defaults;
     renderBody = compiled.render;

@@ -23,6 +23,9 @@ interface LineContext {
 
 type LineFormatters = { [K in RunEventType]: (event: EventOf<K>, context: LineContext) => string | null };
 
+/** Anthropic's "overloaded" status. */
+const OVERLOADED_STATUS = 529;
+
 const formatters: LineFormatters = {
   'phase-started': (event) => clean(event.text),
   'phase-finished': (event) => clean(event.text),
@@ -32,9 +35,13 @@ const formatters: LineFormatters = {
     palette.error(`item ${clean(event.id)} failed (${describeClass(event.errorClass, event.status)})`) +
     `${event.attempts > 1 ? ` after ${event.attempts} attempts` : ''}: ${clean(event.message)}`,
   'retry-scheduled': () => null,
+  // A 529 is the provider overloaded for everyone, not this account's rate limit: its reason says so itself.
   'rate-limited': (event, { palette }) =>
-    palette.warn(`paused ${formatDuration(event.pauseMs)}: ${clean(event.reason)}`) +
-    (event.status === undefined ? '' : palette.warn(` (${event.status})`)),
+    palette.warn(
+      event.status === OVERLOADED_STATUS
+        ? clean(event.reason)
+        : `rate limited${event.status === undefined ? '' : ` (${event.status})`}: ${clean(event.reason)}`,
+    ),
   'rate-limits-learned': (event, { palette }) => palette.dim(formatLearnedLimits(event)),
   'budget-warning': (event, { palette }) =>
     palette.warn(

@@ -13,6 +13,7 @@ export function formatEstimate(report: EstimateReport): string {
     ['output tokens (typical)', count(summary.outputTokens)],
     ['output tokens (max)', count(summary.outputTokensWorst)],
     ['cost, realtime', usd(summary.costRealtimeUsd)],
+    ...(summary.costFlexUsd === undefined ? [] : [['cost, realtime on the flex tier', usd(summary.costFlexUsd)] as [string, string]]),
     ['cost, batch mode', usd(summary.costBatchUsd)],
     [`cost with cache (${count(summary.cacheHitItems)} hits)`, usd(summary.costWithCacheUsd)],
     ['worst case (what --budget reserves)', usd(summary.worstCaseUsd)],

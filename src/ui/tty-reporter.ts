@@ -114,6 +114,7 @@ function createStartTotals(event: Extract<RunEvent, { type: 'run-started' }>): R
     failedByClass: {},
     alreadyDone: event.alreadyDone,
     inFlight: 0,
+    slowRequests: 0,
     cacheHits: 0,
     dedupHits: 0,
     retries: 0,

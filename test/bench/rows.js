@@ -16,8 +16,8 @@ const STEADY_AFTER_MS = 10_000;
 
 /** Sizes for the full run and for `--quick`. */
 const SIZES = {
-  full: { a: 50_000, b: 16_000, cExtraSeconds: 60, d: 1_000_000, e: 1_000_000 },
-  quick: { a: 10_000, b: 4_000, cExtraSeconds: 20, d: 100_000, e: 100_000 },
+  full: { a: 50_000, b: 16_000, cExtraSeconds: 60, d: 1_000_000, e: 1_000_000, g: 3000, h: 1500 },
+  quick: { a: 10_000, b: 4_000, cExtraSeconds: 20, d: 100_000, e: 100_000, g: 1000, h: 700 },
 };
 
 export const ROWS = [
@@ -27,7 +27,13 @@ export const ROWS = [
   { id: 'd', title: 'memory: 1M-item JSONL, 0 ms', run: memory },
   { id: 'e', title: 'resume start-up: 1M-line results', run: resumeStartup },
   { id: 'f', title: 'status on a 1M-line output', run: statusTiming },
+  { id: 'g', title: 'fault mix: 17% faults at 20 ms, -c 100', run: faultMix },
+  { id: 'h', title: 'token bucket: 600 RPM starting full, no --rpm', run: tokenBucket },
+  { id: 'i', title: 'start-up and exit: one-item job', run: startupAndExit },
 ];
+
+/** Row g's faults (issue 13): 5% 429 with Retry-After 1 s, 5% 500, 3% 503, 2% resets, 2% garbage bodies. */
+const FAULT_MIX = { 429: 0.05, 500: 0.05, 503: 0.03, reset: 0.02, garbage: 0.02 };
 
 /** (a) End-to-end items/s, wall clock of the CLI process including start-up and pre-scan. */
 async function overhead(ctx) {
@@ -151,6 +157,108 @@ async function statusTiming(ctx) {
     notes: `${fmt(fixture.lines)}+ result lines, pending counted over ${fmt(fixture.lines + 1)} input items; CPU ${cpu(result)}, peak RSS ${fmt(result.peakRssMb)} MB`,
     command: commandLine(args),
   };
+}
+
+/**
+ * (g) The same items at 20 ms and -c 100, first fault-free, then through the fault mix: the faults may
+ * cost at most 10 s of wall clock, every item must be written exactly once, and the server must have
+ * answered each prompt successfully exactly once (none paid twice).
+ */
+async function faultMix(ctx) {
+  const items = sizes(ctx).g;
+  const latencyMs = 20;
+  const clean = await runAgainstServer(ctx, 'g0', items, { latencyMs, trackPrompts: true }, ['-c', '100']);
+  const failRate = Object.values(FAULT_MIX).reduce((sum, share) => sum + share, 0);
+  const faulty = await runAgainstServer(
+    ctx,
+    'g',
+    items,
+    { latencyMs, trackPrompts: true, failRate: Number(failRate.toFixed(6)), faultMix: FAULT_MIX, faultRetryAfterMs: 1000, seed: 13 },
+    ['-c', '100'],
+  );
+  const successes = Object.values(faulty.stats.successesByPrompt);
+  const paidTwice = successes.filter((n) => n > 1).length;
+  const extraMs = faulty.result.wallMs - clean.result.wallMs;
+  const faults = Object.values(faulty.stats.faults).reduce((sum, n) => sum + n, 0);
+  return {
+    value: extraMs / 1000,
+    display: `+${secs(extraMs)} over fault-free`,
+    target: '≤ +10 s, each item once, none paid twice',
+    pass: extraMs <= 10_000 && paidTwice === 0 && successes.length === items,
+    notes: `${fmt(items)} items; fault-free ${secs(clean.result.wallMs)}, with faults ${secs(faulty.result.wallMs)} (${fmt(faults)} faults in ${fmt(faulty.stats.requests)} requests, CLI CPU ${cpu(faulty.result)}); paid twice: ${paidTwice}`,
+    command: faulty.command,
+  };
+}
+
+/**
+ * (h) A 600 RPM bucket starting full, as OpenAI's and Anthropic's are: 600 requests fit at once, the
+ * other 900 take 90 s of refill. Wall clock from the first request to the last, and the 429 share.
+ */
+async function tokenBucket(ctx) {
+  const items = sizes(ctx).h;
+  const rpm = 600;
+  const idealMs = ((items - rpm) / (rpm / 60)) * 1000;
+  const { result, stats, command } = await runAgainstServer(ctx, 'h', items, { latencyMs: 0, rpm }, []);
+  const windowMs = stats.lastRequestAt - stats.firstRequestAt;
+  const limited = stats.byStatus['429'] ?? 0;
+  const share = windowMs / idealMs;
+  const limitedShare = limited / stats.requests;
+  return {
+    value: share * 100,
+    display: `${pct(share)} of ideal, ${pct(limitedShare, 2)} 429s`,
+    target: '≤ 105% of ideal, ≤ 1% 429s',
+    pass: share <= 1.05 && limitedShare <= 0.01,
+    notes: `${fmt(items)} items; first to last request ${secs(windowMs)} (ideal ${secs(idealMs)}); ${fmt(limited)} × 429 of ${fmt(stats.requests)} requests; wall ${secs(result.wallMs)} (CLI CPU ${cpu(result)})`,
+    command,
+  };
+}
+
+/**
+ * (i) A one-item job, five times (the median is reported): from spawn to the request reaching the server,
+ * and from the server's answer (0 ms latency: sent when the request arrives) to the process's exit.
+ */
+async function startupAndExit(ctx) {
+  const runs = [];
+  let command = '';
+  for (let i = 0; i < 5; i += 1) {
+    const run = await runAgainstServer(ctx, `i${i}`, 1, { latencyMs: 0 }, []);
+    const exitAt = run.result.spawnedAt + run.result.wallMs;
+    runs.push({ startMs: run.stats.firstRequestAt - run.result.spawnedAt, exitMs: exitAt - run.stats.lastRequestAt, cpu: run.result.cpuSeconds });
+    command = run.command;
+  }
+  const median = (key) => [...runs].sort((a, b) => a[key] - b[key])[Math.floor(runs.length / 2)][key];
+  const startMs = median('startMs');
+  const exitMs = median('exitMs');
+  const nodeMs = await bareNodeStartMs();
+  return {
+    value: startMs,
+    display: `${fmt(startMs)} ms to first request, exit ${fmt(exitMs)} ms after the answer`,
+    target: '≤ 250 ms, ≤ 50 ms',
+    pass: startMs <= 250 && exitMs <= 50,
+    notes: `median of 5; start ${runs.map((r) => fmt(r.startMs)).join('/')} ms, exit ${runs.map((r) => fmt(r.exitMs)).join('/')} ms; bare node (spawn to a fetch reaching the server) ${fmt(nodeMs)} ms at the same load`,
+    command,
+  };
+}
+
+/**
+ * Row i's yardstick: spawn to first request of `node -e "fetch(…)"` against the same kind of server, the
+ * least any Node CLI can do, measured at the same load (median of 5).
+ */
+async function bareNodeStartMs() {
+  const server = await startServerProcess({ latencyMs: 0 });
+  try {
+    const times = [];
+    for (let i = 0; i < 5; i += 1) {
+      await server.reset();
+      const script = `await fetch(${JSON.stringify(`${server.url}/v1/models`)}).catch(() => undefined)`;
+      const result = await runCli([], { nodeArgs: ['--input-type=module', '-e', script], bare: true });
+      const stats = await server.stats();
+      times.push(stats.firstRequestAt - result.spawnedAt);
+    }
+    return times.sort((x, y) => x - y)[2];
+  } finally {
+    await server.close();
+  }
 }
 
 /**

@@ -18,11 +18,12 @@ const CLOCK_TICKS_PER_SECOND = 100;
  * `node bin/llm-batch.js ...args` with `env` added. Resolves with exit code, wall ms, spawn time
  * (epoch ms, to compare with the server's request times), peak RSS in MB, and the captured stderr tail.
  */
-export function runCli(args, { env = {}, nodeArgs = [] } = {}) {
+export function runCli(args, { env = {}, nodeArgs = [], bare = false } = {}) {
   const cpuBefore = childrenCpuSeconds();
   const spawnedAt = Date.now();
   const start = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+  // `bare`: node with `nodeArgs` only (a yardstick script), not the CLI.
+  const child = spawn(process.execPath, bare ? nodeArgs : [...nodeArgs, CLI, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

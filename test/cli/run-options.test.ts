@@ -31,7 +31,7 @@ const DEFAULTS = {
   onBadItem: 'fail',
   concurrency: 16,
   maxRetries: 6,
-  timeout: 120,
+  // --timeout has no commander default: it depends on --service-tier (120 s, 900 s under flex).
   maxWait: 600,
   mode: 'realtime',
   cache: true,
@@ -59,6 +59,8 @@ describe('run options: argv → flags', () => {
     ['strings pass through', ['--id-field', 'sku', '--shard', '2/4', '--base-url', 'http://127.0.0.1:8787/v1', '--api-key-env', 'MY_KEY', '--redis', 'redis://cache:6379', '--budget-key', 'nightly'], { idField: 'sku', shard: '2/4', baseUrl: 'http://127.0.0.1:8787/v1', apiKeyEnv: 'MY_KEY', redis: 'redis://cache:6379', budgetKey: 'nightly' }],
     ['--pack and --image-field', ['--pack', '10', '--image-field', 'photo'], { pack: 10, imageField: 'photo' }],
     ['-o - streams to stdout', ['-o', '-'], { output: '-' }],
+    ['OpenAI API and tier', ['--api', 'responses', '--service-tier', 'flex', '--flex-fallback', '3'], { api: 'responses', serviceTier: 'flex', flexFallback: 3 }],
+    ['Azure', ['--provider', 'azure', '--deployment', 'prod', '--api-version', '2024-10-21', '--model-family', 'gpt-4o-mini'], { provider: 'azure', deployment: 'prod', apiVersion: '2024-10-21', modelFamily: 'gpt-4o-mini' }],
   ])('%s', (_name, argv, expected) => {
     expect(parse(['items.jsonl', ...argv]).flags).toEqual({ ...DEFAULTS, ...expected });
   });
@@ -72,10 +74,14 @@ describe('run options: refusals name the flag and the value', () => {
     [['--budget', '0'], /--budget <usd>.*expected a number above 0, got `0`/],
     [['--price-input', 'cheap'], /--price-input <usd>.*expected a number from 0 up, got `cheap`/],
     [['--mode', 'fast'], /--mode <mode>.*expected one of realtime, batch, got `fast`/],
-    [['--format', 'xml'], /--format <format>.*expected one of jsonl, .*, got `xml`/],
+    [['--format', 'xml'], /--format <format>.*expected one of jsonl, csv, tsv, json, got `xml`/],
     [['--temperature', 'hot'], /--temperature <t>/],
     [['--param', 'novalue'], /--param <key=value>/],
     [['--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['--api', 'completions'], /--api <api>.*expected one of chat, responses, got `completions`/],
+    [['--service-tier', 'scale'], /--service-tier <tier>.*expected one of default, flex, priority, got `scale`/],
+    [['--flex-fallback', '0'], /--flex-fallback <n>.*expected an integer from 1 up, got `0`/],
+    [['--provider', 'vertex'], /--provider <name>.*expected one of openai, anthropic, azure, mock, got `vertex`/],
   ])('%j', (argv, message) => {
     expect(parseError(['items.jsonl', ...argv])).toMatch(message);
   });

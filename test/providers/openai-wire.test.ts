@@ -81,6 +81,7 @@ describe('openaiWire response', () => {
       finishReason: 'stop',
       truncated: false,
       model: 'gpt-4o-mini-2024-07-18',
+      serviceTier: 'default',
       usage: { inputTokens: 2006, outputTokens: 3, cachedInputTokens: 1920, cacheWriteTokens: 0, reasoningTokens: 0 },
     });
   });
@@ -91,6 +92,7 @@ describe('openaiWire response', () => {
       finishReason: 'length',
       truncated: true,
       model: 'o3-mini-2025-01-31',
+      serviceTier: 'default',
       usage: { inputTokens: 75, outputTokens: 256, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 256 },
     });
   });

@@ -32,6 +32,7 @@ describe('resolveProviderSettings', () => {
       baseUrl: 'https://api.openai.com/v1',
       apiKey: 'sk-openai-secret-1',
       apiKeyEnv: 'OPENAI_API_KEY',
+      api: 'chat',
     });
   });
 
@@ -42,6 +43,7 @@ describe('resolveProviderSettings', () => {
       baseUrl: 'https://api.anthropic.com',
       apiKey: 'sk-ant-secret-2',
       apiKeyEnv: 'ANTHROPIC_API_KEY',
+      api: 'chat',
     });
   });
 
@@ -63,7 +65,7 @@ describe('resolveProviderSettings', () => {
   });
 
   it('needs no key for mock', () => {
-    expect(resolveProviderSettings({ model: 'mock' }, {})).toEqual({ provider: 'mock', model: 'mock', baseUrl: 'mock://' });
+    expect(resolveProviderSettings({ model: 'mock' }, {})).toEqual({ provider: 'mock', model: 'mock', baseUrl: 'mock://', api: 'chat' });
   });
 
   it('takes the base URL from flag, then environment, then default; trailing slashes stripped', () => {
@@ -105,11 +107,29 @@ describe('resolveProviderSettings', () => {
 
   it.each([
     [{ model: '' }, 'Expected `--model` to name a model, got an empty string'],
-    [{ model: 'gpt-4o', provider: 'gemini' }, 'Expected `--provider` to be one of openai, anthropic, mock, got `gemini`'],
+    [{ model: 'gpt-4o', provider: 'gemini' }, 'Expected `--provider` to be one of openai, anthropic, azure, mock, got `gemini`'],
     [{ model: 'openai/' }, 'Expected a model name after "openai/", got `openai/`'],
     [{ model: 'gpt-4o', baseUrl: 'localhost:8000' }, 'Expected `--base-url` to be an http(s) URL, got `localhost:8000`'],
     [{ model: 'gpt-4o', baseUrl: 'not a url' }, 'Expected `--base-url` to be an http(s) URL, got `not a url`'],
   ])('rejects %j', (flags, message) => {
     expect(usageError(() => resolveProviderSettings(flags, KEYS)).message).toBe(message);
+  });
+});
+
+describe('--api', () => {
+  const KEY = { OPENAI_API_KEY: 'sk-1', ANTHROPIC_API_KEY: 'sk-2' };
+  it.each([
+    ['gpt-4o-mini', undefined, 'chat'],
+    ['o3-pro', undefined, 'responses'],
+    ['gpt-5-codex', undefined, 'responses'],
+    ['gpt-4o-mini', 'responses', 'responses'],
+    ['o3-pro', 'chat', 'chat'],
+  ])('%s with --api %s → %s', (model, api, expected) => {
+    expect(resolveProviderSettings({ model, api }, KEY).api).toBe(expected);
+  });
+
+  it('refuses an unknown API and the Responses API for Anthropic', () => {
+    expect(() => resolveProviderSettings({ model: 'gpt-4o', api: 'completions' }, KEY)).toThrow(/--api.*chat, responses/);
+    expect(() => resolveProviderSettings({ model: 'claude-haiku-4-5', api: 'responses' }, KEY)).toThrow(/OpenAI API/);
   });
 });

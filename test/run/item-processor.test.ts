@@ -70,12 +70,12 @@ function harness(steps: Step[], options: { budgetUsd?: number; schema?: boolean;
   };
   const ports: ItemPorts = {
     provider,
-    schedule: (_tokens, task) => task(),
+    schedule: (_cost, task) => task({ sent: {} }),
     scheduler: {
       observeHeaders: () => undefined,
-      reportRateLimited: (retryAfterMs) => void h.rateLimited.push(retryAfterMs ?? -1),
+      reportRefused: (notice) => void h.rateLimited.push(notice.retryAfterMs ?? -1),
       reportSuccess: () => undefined,
-      reportTokens: () => undefined,
+      reportUsage: () => undefined,
     },
     cache: null,
     cacheKey: (request) => JSON.stringify(request),

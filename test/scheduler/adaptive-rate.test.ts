@@ -61,12 +61,6 @@ describe('AdaptiveRate', () => {
     expect(aimd.setUncapped(false)).toEqual({ factor: 1, changed: true });
   });
 
-  it('slows down softly when headers run low, at most once per cooldown', () => {
-    const aimd = new AdaptiveRate({ softDecreaseFactor: 0.9, softCooldownMs: 1000 });
-    expect(aimd.onRunningLow(5000)).toEqual({ factor: 0.9, changed: true });
-    expect(aimd.onRunningLow(5500)).toEqual({ factor: 0.9, changed: false });
-    expect(aimd.onRunningLow(6000).factor).toBeCloseTo(0.81);
-  });
 });
 
 describe('AdaptiveRate: overload (529) pauses without slowing down', () => {

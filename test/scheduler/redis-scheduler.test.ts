@@ -97,7 +97,7 @@ describe.skipIf(redisServer.skip)(needsRedis('clustered scheduler (--redis)'), (
     const [a, b] = await twoProcesses({ concurrency: 4, rpm: 6000 });
     await b.job(1);
     const pausedAt = performance.now();
-    a.scheduler.reportRateLimited(800, 429);
+    a.scheduler.reportRefused({ status: 429, retryAfterMs: 800, headers: { 'x-ratelimit-limit-requests': '6000', 'x-ratelimit-remaining-requests': '0' } });
     await sleep(50);
     const started = await b.job(1).then(() => performance.now() - pausedAt);
     expect(started).toBeGreaterThanOrEqual(650);

@@ -20,6 +20,15 @@ describe('createEventLiner', () => {
     expect(liner({ type: 'retry-scheduled', id: 'a', attempt: 1, delayMs: 9, errorClass: 'server', status: 503 })).toBeNull();
   });
 
+  it('never calls a 529 a rate limit, and names each cause once', () => {
+    const liner = createEventLiner(context);
+    const overload = 'the provider is overloaded (529): pausing all requests for 4 s';
+    expect(liner({ type: 'rate-limited', pauseMs: 4000, status: 529, reason: overload })).toBe(overload);
+    const reason = 'pausing all requests for 4 s';
+    expect(liner({ type: 'rate-limited', pauseMs: 4000, status: 429, reason })).toBe('rate limited (429): pausing all requests for 4 s');
+    expect(liner({ type: 'rate-limited', pauseMs: 4000, reason })).toBe('rate limited: pausing all requests for 4 s');
+  });
+
   it('prints batch progress only when the status changes', () => {
     const liner = createEventLiner(context);
     const event = { type: 'batch-progress', batchId: 'b1', status: 'in_progress', completed: 10, failed: 0, total: 100 } as const;

@@ -32,9 +32,9 @@ describe('json reporter', () => {
 
   it('keeps the event fields as they are', () => {
     const { stream, reporter } = setUp();
-    reporter.handle({ type: 'rate-limited', pauseMs: 12_000, status: 429, reason: 'rate limited' });
+    reporter.handle({ type: 'rate-limited', pauseMs: 12_000, status: 429, reason: 'pausing all requests for 12 s' });
     expect(stream.text()).toBe(
-      '{"ts":"2025-01-31T12:00:00.000Z","type":"rate-limited","pauseMs":12000,"status":429,"reason":"rate limited"}\n',
+      '{"ts":"2025-01-31T12:00:00.000Z","type":"rate-limited","pauseMs":12000,"status":429,"reason":"pausing all requests for 12 s"}\n',
     );
   });
 

@@ -58,14 +58,14 @@ describe('plain reporter', () => {
     const { stream, clock, reporter } = setUp();
     reporter.handle(runStarted);
     clock.advance(100);
-    reporter.handle({ type: 'rate-limited', pauseMs: 12_000, status: 429, reason: 'rate limited' });
+    reporter.handle({ type: 'rate-limited', pauseMs: 12_000, status: 429, reason: 'pausing all requests for 12 s' });
     reporter.handle({ type: 'budget-warning', fraction: 0.75, spentUsd: 3.75, budgetUsd: 5 });
     reporter.handle({ type: 'budget-reached', spentUsd: 4.98, reservedUsd: 0.02, budgetUsd: 5 });
     reporter.handle({ type: 'fatal-error', errorClass: 'quota', status: 429, message: 'insufficient_quota' });
     reporter.handle({ type: 'interrupted', signal: 'SIGTERM', abandoning: false });
     const lines = stream.text().split('\n').slice(1, -1);
     expect(lines).toEqual([
-      'paused 12s: rate limited (429)',
+      'rate limited (429): pausing all requests for 12 s',
       'budget: 75% used ($3.75 of $5.00)',
       'budget reached: $4.98 spent + $0.02 reserved of $5.00; no new requests, finishing those in flight',
       'fatal: insufficient_quota (quota, 429)',

@@ -15,7 +15,7 @@ describe('quiet reporter', () => {
   it('prints a fatal error when it happens', () => {
     const stream = createFakePipe();
     const reporter = createReporter({ stream, env: {}, mode: 'quiet', progressIntervalMs: 0 });
-    reporter.handle({ type: 'rate-limited', pauseMs: 1000, reason: 'rate limited' });
+    reporter.handle({ type: 'rate-limited', pauseMs: 1000, reason: 'pausing all requests for 12 s' });
     reporter.handle({ type: 'fatal-error', errorClass: 'auth', status: 401, message: 'invalid key' });
     expect(stream.text()).toBe('fatal: invalid key (auth, 401)\n');
   });

@@ -27,7 +27,7 @@ describe('tty reporter', () => {
     expect(text).toContain('scanning input…');
     expect(text).toContain('✔ scanned 5,000 items in 1.2s');
     expect(text).toContain('llm-batch: 5,000 items, model gpt-4o-mini (openai), concurrency 16, budget $5.00 → out.jsonl');
-    expect(text).toContain('paused 12s: rate limited (429)');
+    expect(text).toContain('rate limited (429): pausing all requests for 12 s');
     expect(text).toContain('item a3 failed (bad_request, 400): bad thing');
     expect(text).toContain('budget: 50% used ($2.50 of $5.00)');
     expect(text).toContain('warning: model answered in prose');

@@ -1,10 +1,13 @@
 /** Build the Batch API client for a run's provider settings. */
 import type { Dispatcher } from 'undici';
 import { createHttpClient } from '../../http/http-client.js';
+import { AZURE_BATCH_ENDPOINTS, azureUrl, type AzureTarget } from '../azure.js';
+import type { OpenAiApi } from '../openai-apis.js';
 import type { ProviderId } from '../types.js';
 import { createAnthropicBatchClient } from './anthropic-batch-client.js';
 import { createMockBatchClient } from './mock-batch-client.js';
 import { createOpenAiBatchClient } from './openai-batch-client.js';
+import { OPENAI_BATCH_APIS } from './openai-batch-shapes.js';
 import type { RetryPolicy } from './retry-call.js';
 import type { BatchClient, BatchLimits } from './types.js';
 
@@ -19,6 +22,10 @@ export interface BatchClientSettings {
   retry: RetryPolicy;
   /** Smaller per-batch limits than the provider's (tests, or to get results back sooner). */
   limits?: Partial<BatchLimits>;
+  /** OpenAI: the Chat Completions or Responses endpoint. @default 'chat' */
+  api?: OpenAiApi;
+  /** Azure: the deployment and api-version; `baseUrl` is then the resource endpoint. */
+  azure?: Omit<AzureTarget, 'endpoint'>;
   /** Send through this dispatcher (undici MockAgent in tests). */
   dispatcher?: Dispatcher;
 }
@@ -35,7 +42,19 @@ export function createBatchClient(settings: BatchClientSettings): BatchClient {
   const { timeoutMs } = settings;
   const http = createHttpClient({ connections: CONNECTIONS, timeoutMs, secrets: [apiKey], dispatcher: settings.dispatcher });
   const uploadTimeoutMs = Math.max(timeoutMs, MIN_UPLOAD_TIMEOUT_MS);
-  return provider === 'openai'
-    ? createOpenAiBatchClient({ baseUrl, apiKey, http, uploadTimeoutMs, retry, limits })
-    : createAnthropicBatchClient({ baseUrl, apiKey, http, uploadTimeoutMs, retry, limits });
+  if (provider === 'anthropic') return createAnthropicBatchClient({ baseUrl, apiKey, http, uploadTimeoutMs, retry, limits });
+  const api = OPENAI_BATCH_APIS[settings.api ?? 'chat'];
+  if (provider === 'openai') return createOpenAiBatchClient({ baseUrl, apiKey, http, uploadTimeoutMs, retry, limits, api });
+  const target = { endpoint: baseUrl, ...(settings.azure ?? { deployment: '' }) };
+  return createOpenAiBatchClient({
+    baseUrl,
+    apiKey,
+    http,
+    uploadTimeoutMs,
+    retry,
+    limits,
+    api: { ...api, endpoint: AZURE_BATCH_ENDPOINTS[settings.api ?? 'chat'] },
+    url: (path) => azureUrl(target, path),
+    authHeaders: { 'api-key': apiKey },
+  });
 }

@@ -9,8 +9,9 @@ import { isRecord } from '../wire-helpers.js';
 import { multipartBody } from './body-source.js';
 import {
   encodeOpenAiBatchLine,
-  OPENAI_BATCH_ENDPOINT,
+  OPENAI_BATCH_APIS,
   OPENAI_COMPLETION_WINDOW,
+  type OpenAiBatchApi,
   readOpenAiBatch,
   readOpenAiResultLine,
 } from './openai-batch-shapes.js';
@@ -26,11 +27,22 @@ export const OPENAI_BATCH_LIMITS: Readonly<BatchLimits> = { maxRequests: 50_000,
 /** Batches listed when looking for one whose create answer was lost. */
 const RECOVERY_LIST_LIMIT = 100;
 
-/** `baseUrl` includes `/v1`. */
-export function createOpenAiBatchClient(options: HttpBatchClientOptions): BatchClient {
+export interface OpenAiBatchClientOptions extends HttpBatchClientOptions {
+  /** The endpoint every request of the batch goes to, and its wire. @default Chat Completions */
+  api?: OpenAiBatchApi;
+  /** The URL of an API path (`/files`, `/batches/…`) when it is not `baseUrl + path` (Azure). */
+  url?: (path: string) => string;
+  /** Credentials when they are not OpenAI's bearer token (Azure's `api-key`). */
+  authHeaders?: Record<string, string>;
+}
+
+/** `baseUrl` includes `/v1` (unless `url` builds the URLs). */
+export function createOpenAiBatchClient(options: OpenAiBatchClientOptions): BatchClient {
   const { baseUrl, http, retry, uploadTimeoutMs } = options;
-  const headers = { authorization: openaiWire.headers(options.apiKey).authorization };
-  const getJson = async (path: string, signal: AbortSignal) => (await http.send('GET', `${baseUrl}${path}`, headers, { signal })).body;
+  const api = options.api ?? OPENAI_BATCH_APIS.chat;
+  const headers = options.authHeaders ?? { authorization: openaiWire.headers(options.apiKey).authorization };
+  const url = options.url ?? ((path: string) => `${baseUrl}${path}`);
+  const getJson = async (path: string, signal: AbortSignal) => (await http.send('GET', url(path), headers, { signal })).body;
 
   /** A create whose answer was lost (reset, timeout, 5xx) may have worked: look for a batch over our file. */
   async function findBatchOver(fileId: string, signal: AbortSignal): Promise<SubmittedBatch | undefined> {
@@ -45,19 +57,19 @@ export function createOpenAiBatchClient(options: HttpBatchClientOptions): BatchC
   return {
     provider: 'openai',
     limits: { ...OPENAI_BATCH_LIMITS, ...options.limits },
-    encodeRequest: encodeOpenAiBatchLine,
+    encodeRequest: (customId, request) => encodeOpenAiBatchLine(customId, request, api),
 
     async submit(encoded, { signal, onStep }) {
       onStep('uploading');
       const body = multipartBody({ purpose: 'batch' }, { field: 'file', filename: 'llm-batch-requests.jsonl', contentType: 'application/jsonl', lines: encoded });
-      const upload = async () => readId((await http.upload(`${baseUrl}/files`, headers, body, { signal, timeoutMs: uploadTimeoutMs })).body, 'file');
+      const upload = async () => readId((await http.upload(url('/files'), headers, body, { signal, timeoutMs: uploadTimeoutMs })).body, 'file');
       const fileId = await callWithRetry('upload the batch file', upload, retry, signal);
       onStep('submitting');
-      const create = { input_file_id: fileId, endpoint: OPENAI_BATCH_ENDPOINT, completion_window: OPENAI_COMPLETION_WINDOW };
+      const create = { input_file_id: fileId, endpoint: api.endpoint, completion_window: OPENAI_COMPLETION_WINDOW };
       return callWithRetry(
         'create the batch',
         async () => {
-          const snapshot = readOpenAiBatch((await http.postJson(`${baseUrl}/batches`, headers, create, { signal })).body);
+          const snapshot = readOpenAiBatch((await http.postJson(url('/batches'), headers, create, { signal })).body);
           return { id: snapshot.id, status: snapshot.status, inputFileId: fileId };
         },
         retry,
@@ -72,16 +84,16 @@ export function createOpenAiBatchClient(options: HttpBatchClientOptions): BatchC
 
     async *results(snapshot: BatchSnapshot, signal) {
       for (const fileId of snapshot.resultRefs) {
-        for await (const line of http.lines(`${baseUrl}/files/${encodeURIComponent(fileId)}/content`, headers, { signal })) {
-          const outcome = readOpenAiResultLine(line);
+        for await (const line of http.lines(url(`/files/${encodeURIComponent(fileId)}/content`), headers, { signal })) {
+          const outcome = readOpenAiResultLine(line, api.wire);
           if (outcome !== undefined) yield outcome;
         }
       }
     },
 
     cancel(batchId, signal) {
-      const url = `${baseUrl}/batches/${encodeURIComponent(batchId)}/cancel`;
-      return callWithRetry(`cancel batch ${batchId}`, async () => readOpenAiBatch((await http.send('POST', url, headers, { signal })).body), retry, signal);
+      const cancelUrl = url(`/batches/${encodeURIComponent(batchId)}/cancel`);
+      return callWithRetry(`cancel batch ${batchId}`, async () => readOpenAiBatch((await http.send('POST', cancelUrl, headers, { signal })).body), retry, signal);
     },
 
     close: () => http.close(),

@@ -5,34 +5,47 @@
 import type { Batch } from 'openai/resources/batches';
 import { MalformedResponseError } from '../../http/errors.js';
 import { redactSecrets } from '../../http/redact.js';
-import { buildOpenAiBody, parseOpenAiCompletion } from '../openai-wire.js';
-import type { ChatRequest } from '../types.js';
+import type { OpenAiApi } from '../openai-apis.js';
+import { openaiWire } from '../openai-wire.js';
+import { RESPONSES_BATCH_ENDPOINT, responsesWire } from '../responses-wire.js';
+import type { ChatRequest, WireFormat } from '../types.js';
 import { isRecord, type Loose, readCount, readString } from '../wire-helpers.js';
 import { parseJsonLine } from './json-line.js';
 import { failureFromMalformed, failureFromOpenAiError, failureFromStatus } from './result-failures.js';
 import type { BatchEnd, BatchItemOutcome, BatchSnapshot } from './types.js';
 
-/** Every request of a batch goes to this endpoint; it is also the batch's `endpoint`. */
+/** Every Chat Completions request of a batch goes to this endpoint; it is also the batch's `endpoint`. */
 export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions' satisfies Batch['endpoint'];
+
+/** A batch's endpoint and the wire of its lines, per API (a batch holds requests to one endpoint only). */
+export interface OpenAiBatchApi {
+  endpoint: string;
+  wire: WireFormat;
+}
+
+export const OPENAI_BATCH_APIS: Readonly<Record<OpenAiApi, OpenAiBatchApi>> = {
+  chat: { endpoint: OPENAI_BATCH_ENDPOINT, wire: openaiWire },
+  responses: { endpoint: RESPONSES_BATCH_ENDPOINT satisfies Batch['endpoint'], wire: responsesWire },
+};
 
 /** The only window OpenAI offers. */
 export const OPENAI_COMPLETION_WINDOW = '24h';
 
 /** One line of the input file. */
-export function encodeOpenAiBatchLine(customId: string, request: ChatRequest): string {
-  const line: OpenAiBatchInputLine = { custom_id: customId, method: 'POST', url: OPENAI_BATCH_ENDPOINT, body: buildOpenAiBody(request) };
+export function encodeOpenAiBatchLine(customId: string, request: ChatRequest, api: OpenAiBatchApi = OPENAI_BATCH_APIS.chat): string {
+  const line: OpenAiBatchInputLine = { custom_id: customId, method: 'POST', url: api.endpoint, body: api.wire.buildBody(request) };
   return JSON.stringify(line);
 }
 
 /**
  * A line of the batch input file (the OpenAPI spec's `BatchRequestInput`; openai-node has no type for it).
- * `url` is one of `Batch['endpoint']`, so a path the Batch API lacks fails the typecheck.
+ * `url` is the batch's endpoint: one of `Batch['endpoint']` for OpenAI, Azure's own form for Azure.
  */
 interface OpenAiBatchInputLine {
   custom_id: string;
   method: 'POST';
-  url: Batch['endpoint'];
-  body: ReturnType<typeof buildOpenAiBody>;
+  url: string;
+  body: Record<string, unknown>;
 }
 
 const ENDS: Readonly<Record<string, BatchEnd>> = {
@@ -66,7 +79,7 @@ export function readOpenAiBatch(body: unknown): BatchSnapshot {
  * One line of the output or error file → an outcome; undefined for a line that cannot be read (its request
  * then counts as having no result, and becomes a dead letter that resume retries).
  */
-export function readOpenAiResultLine(line: string): BatchItemOutcome | undefined {
+export function readOpenAiResultLine(line: string, wire: WireFormat = openaiWire): BatchItemOutcome | undefined {
   const record = parseJsonLine(line);
   if (!isRecord(record) || typeof record.custom_id !== 'string') return undefined;
   const customId = record.custom_id;
@@ -75,7 +88,7 @@ export function readOpenAiResultLine(line: string): BatchItemOutcome | undefined
     const status = response.status_code;
     if (status >= 200 && status <= 299) {
       try {
-        return { customId, kind: 'succeeded', completion: parseOpenAiCompletion(response.body) };
+        return { customId, kind: 'succeeded', completion: wire.parseCompletion(response.body) };
       } catch (error) {
         return { customId, kind: 'failed', error: failureFromMalformed(error) };
       }

@@ -35,8 +35,8 @@ function harness(options: { size: number; inputTokenBudget?: number; render?: (i
   };
   const ports: ItemPorts = {
     provider,
-    schedule: (_tokens, task) => task(),
-    scheduler: { observeHeaders: () => undefined, reportRateLimited: () => undefined, reportSuccess: () => undefined, reportTokens: () => undefined },
+    schedule: (_cost, task) => task({ sent: {} }),
+    scheduler: { observeHeaders: () => undefined, reportRefused: () => undefined, reportSuccess: () => undefined, reportUsage: () => undefined },
     cache: null,
     cacheKey: (request) => JSON.stringify(request),
     budget: null,
