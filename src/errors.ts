@@ -14,6 +14,11 @@ export const EXIT = {
   budget: 3,
   /** Fatal API condition (auth, quota, Retry-After beyond --max-wait). */
   fatal: 4,
+  /**
+   * An output file could not be written: disk full, read-only, I/O error (EX_IOERR). What was written is
+   * kept; free space and `--resume`.
+   */
+  outputError: 74,
   /** A bug in llm-batch itself (EX_SOFTWARE). */
   internal: 70,
   /** SIGINT/SIGTERM: in-flight results written, state saved, resumable. */
@@ -34,7 +39,7 @@ export class UsageError extends Error {
 }
 
 /** Why a run stopped dispatching. */
-export type StopReason = 'completed' | 'budget' | 'fatal' | 'interrupted';
+export type StopReason = 'completed' | 'budget' | 'fatal' | 'interrupted' | 'output-error';
 
 /** The exit code for a run that got past its checks (SPEC §8). */
 export function exitCodeForRun(stop: StopReason, failedItems: number): ExitCode {
@@ -45,6 +50,8 @@ export function exitCodeForRun(stop: StopReason, failedItems: number): ExitCode 
       return EXIT.fatal;
     case 'interrupted':
       return EXIT.interrupted;
+    case 'output-error':
+      return EXIT.outputError;
     case 'completed':
       return failedItems > 0 ? EXIT.someFailed : EXIT.ok;
   }
@@ -52,5 +59,7 @@ export function exitCodeForRun(stop: StopReason, failedItems: number): ExitCode 
 
 /** The exit code for an error thrown out of a command. */
 export function exitCodeForError(error: unknown): ExitCode {
-  return error instanceof UsageError ? EXIT.usage : EXIT.internal;
+  if (error instanceof UsageError) return EXIT.usage;
+  if ((error as Error | null)?.name === 'OutputWriteError') return EXIT.outputError;
+  return EXIT.internal;
 }

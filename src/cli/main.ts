@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { EXIT, exitCodeForError, UsageError, type ExitCode } from '../errors.js';
+import { OutputWriteError } from '../journal/output-write-error.js';
 import { applyEnvFile } from './env-file.js';
 import { buildProgram } from './program.js';
 
@@ -31,12 +32,23 @@ function reportError(error: unknown): ExitCode {
     for (const line of error.details) process.stderr.write(`  ${line}\n`);
     return EXIT.usage;
   }
+  if (error instanceof OutputWriteError) {
+    // Before any request (opening the output): nothing was sent, so the same command is the way on.
+    process.stderr.write(`llm-batch: ${error.message}. Nothing was sent. Fix it, then run the same command again.\n`);
+    return EXIT.outputError;
+  }
   const err = error as Error;
   process.stderr.write(
     `llm-batch: internal error: ${err?.stack ?? String(error)}\nThis is a bug in llm-batch; please report it with the command you ran.\n`,
   );
   return exitCodeForError(error);
 }
+
+// Last resort: a promise nobody awaited failed. That is a bug; say so and exit 70, never 1 ("items failed").
+process.on('unhandledRejection', (reason) => {
+  process.exitCode = reportError(reason);
+  process.exit(process.exitCode);
+});
 
 const code = await main(process.argv);
 // Let stdout drain (results may stream to a pipe with `-o -`) before exiting — unless the reader is gone

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { defaultCacheDir } from '../cache/default-cache-dir.js';
 import { estimateWorstCaseOutputTokens } from '../cost/output-limits.js';
+import { DEFAULT_BREAKER_LIMITS } from '../run/circuit-breaker.js';
 import { UsageError } from '../errors.js';
 import { detectFormat, STDIN_PATH } from '../input/detect-format.js';
 import { parseShard } from '../input/shard.js';
@@ -88,7 +89,8 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
       modelFamily: flags.modelFamily,
     },
     environment.env,
-    { requireKey: environment.requireKey },
+    // estimate / --dry-run send nothing: a missing key is fine there, as in `preview`.
+    { requireKey: flags.dryRun === true ? false : environment.requireKey },
   );
   const template = provider.provider === 'anthropic' ? refuseUnsupportedAnthropicImages(loaded) : loaded;
   const schema = flags.schema !== undefined ? await readSchemaFile(flags.schema) : defaults.schema;
@@ -106,7 +108,7 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
   if (provider.api === 'responses') checkResponsesParams(mapped.extra);
   const params: RequestParams = withoutUndefined({
     model: provider.model,
-    maxTokens: flags.maxTokens ?? mapped.maxTokens ?? defaults.maxTokens ?? budgetCap(flags, provider),
+    maxTokens: flags.maxTokens ?? mapped.maxTokens ?? defaults.maxTokens,
     temperature: mapped.temperature,
     extra: withServiceTier(mapped.extra, flags.serviceTier),
     schema: outputSchema,
@@ -140,9 +142,11 @@ export async function resolveRunConfig(input: string, flags: RunFlags, environme
     rpm: flags.rpm,
     tpm: flags.tpm,
     maxRetries: flags.maxRetries,
+    breaker: { first: flags.breakerFirst ?? DEFAULT_BREAKER_LIMITS.first, streak: flags.breakerStreak ?? DEFAULT_BREAKER_LIMITS.streak },
     timeoutMs: Math.round((flags.timeout ?? defaultTimeoutSeconds(serviceTier)) * 1000),
     maxWaitMs: Math.round(flags.maxWait * 1000),
     budgetUsd: flags.budget,
+    budgetMaxTokens: params.maxTokens === undefined ? budgetCap(flags, provider) : undefined,
     budgetKey: flags.budgetKey,
     redisUrl: resolveRedisUrl(flags, environment.env),
     prices: { input: flags.priceInput, output: flags.priceOutput, cachedInput: flags.priceCachedInput, file: flags.priceFile },

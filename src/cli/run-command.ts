@@ -10,7 +10,7 @@ import type { RunFlags } from './run-options.js';
 export async function runCommand(input: string, flags: RunFlags, options: { dryRun: boolean }): Promise<ExitCode> {
   const reporter = reporterFor(flags);
   try {
-    const resolved = await resolveRunConfig(input, flags, {
+    const resolved = await resolveRunConfig(input, { ...flags, dryRun: options.dryRun }, {
       env: process.env,
       homedir: homedir(),
       args: process.argv.slice(2),

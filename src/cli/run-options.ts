@@ -36,6 +36,8 @@ export interface RunFlags {
   rpm?: number;
   tpm?: number;
   maxRetries: number;
+  breakerFirst?: number;
+  breakerStreak?: number;
   /** Undefined when not given: the default depends on the service tier. */
   timeout?: number;
   serviceTier?: 'default' | 'flex' | 'priority';
@@ -110,6 +112,8 @@ export function runOptionSpecs(): OptionSpec[] {
     { group: rate, option: opt('--rpm <n>', 'requests per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--tpm <n>', 'tokens per minute (default: learned from response headers)').argParser(integerFrom(1)) },
     { group: rate, option: opt('--max-retries <n>', 'retries per item for retryable failures').default(6).argParser(integerFrom(0)) },
+    { group: rate, option: opt('--breaker-first <n>', 'stop (exit 4) when the first n items all fail with the same 4xx error and none succeeded; 0 = off').default(10).argParser(integerFrom(0)) },
+    { group: rate, option: opt('--breaker-streak <n>', 'stop (exit 4) after n items in a row fail with the same 4xx error; 0 = off').default(100).argParser(integerFrom(0)) },
     { group: rate, option: opt('--timeout <seconds>', 'deadline per request (default: 120, 900 with --service-tier flex)').argParser(positiveNumber) },
     { group: cost, option: opt('--service-tier <tier>', 'OpenAI service tier: default, flex (realtime at batch prices, slower) or priority').argParser(oneOf(['default', 'flex', 'priority'] as const)) },
     { group: rate, option: opt('--flex-fallback <n>', 'with --service-tier flex: send an item on the default tier after n "resource unavailable" answers').argParser(integerFrom(1)) },

@@ -21,6 +21,8 @@ export class IdRegistry {
   private ends: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
   private lines: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
   private hashes: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  /** A 32-bit value per entry (a resumed run keeps each done id's request-hash tag here); 0 when unset. */
+  private tags: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
   private count = 0;
   /** Byte length of the id last written by `writeScratch`. */
   private scratchLength = 0;
@@ -42,13 +44,27 @@ export class IdRegistry {
    * Like `add`, for an id given as its UTF-8 bytes `source[start, end)`: no string is made, which is most
    * of the cost when a resumed run reads a million result lines.
    */
-  addBytes(source: Buffer, start: number, end: number, line: number): number | undefined {
+  addBytes(source: Buffer, start: number, end: number, line: number, tag = 0): number | undefined {
     const length = end - start;
     this.reserveBytes(length);
     const at = this.bytesUsed;
     if (length > SHORT_ID_BYTES) source.copy(this.bytes, at, start, end);
     else for (let i = 0; i < length; i += 1) this.bytes[at + i] = source[start + i];
-    return this.insert(at, at + length, line);
+    return this.insert(at, at + length, line, tag);
+  }
+
+  /** Like `add`, also setting the id's tag; a tag given again for a known id replaces the old one. */
+  addTagged(id: string, line: number, tag: number): number | undefined {
+    const start = this.writeScratch(id);
+    return this.insert(start, start + this.scratchLength, line, tag);
+  }
+
+  /** The tag of `id`; 0 when it has none or was never added. */
+  tagOf(id: string): number {
+    const start = this.writeScratch(id);
+    const end = start + this.scratchLength;
+    const found = this.find(start, end, hashBytes(this.bytes, start, end));
+    return found >= 0 ? 0 : this.tags[-found - 1];
   }
 
   /** Whether `id` was added. */
@@ -97,13 +113,18 @@ export class IdRegistry {
   }
 
   /** Keeps the id at `bytes[start, end)` (just past the used bytes) unless it is there already. */
-  private insert(start: number, end: number, line: number): number | undefined {
+  private insert(start: number, end: number, line: number, tag = 0): number | undefined {
     const hash = hashBytes(this.bytes, start, end);
     const slot = this.find(start, end, hash);
-    if (slot < 0) return this.lines[-slot - 1];
+    if (slot < 0) {
+      // The latest record of an id is the one that counts (a redone item's result follows its old one).
+      if (tag !== 0) this.tags[-slot - 1] = tag;
+      return this.lines[-slot - 1];
+    }
     this.reserveEntry();
     this.ends[this.count] = end;
     this.lines[this.count] = line;
+    this.tags[this.count] = tag;
     this.hashes[this.count] = hash;
     this.count += 1;
     this.bytesUsed = end;
@@ -146,6 +167,7 @@ export class IdRegistry {
     this.ends = grow(this.ends);
     this.lines = grow(this.lines);
     this.hashes = grow(this.hashes);
+    this.tags = grow(this.tags);
   }
 
   private rehash(): void {

@@ -59,3 +59,26 @@ export function idOfRecord(record: unknown): string | undefined {
 function isTrailingSpace(byte: number | undefined): boolean {
   return byte === CARRIAGE_RETURN || byte === SPACE || byte === TAB;
 }
+
+/** `,"request_hash":"`, right after the id's closing quote in a record our writer made. */
+const REQUEST_HASH_PREFIX = Buffer.from(',"request_hash":"');
+
+/**
+ * Where the request hash's hex digits start, for a fast-form line whose id ends (closing quote) at
+ * `idEnd`; -1 when the record has no hash in second place (written before hashes existed, or foreign).
+ */
+export function findRequestHashFast(buffer: Buffer, idEnd: number, end: number): number {
+  const start = idEnd + 1;
+  if (start + REQUEST_HASH_PREFIX.length >= end) return -1;
+  for (let i = 0; i < REQUEST_HASH_PREFIX.length; i += 1) {
+    if (buffer[start + i] !== REQUEST_HASH_PREFIX[i]) return -1;
+  }
+  return start + REQUEST_HASH_PREFIX.length;
+}
+
+/** The request hash of a parsed record; undefined when it has none. */
+export function requestHashOfRecord(record: unknown): string | undefined {
+  if (record === null || typeof record !== 'object') return undefined;
+  const hash = (record as { request_hash?: unknown }).request_hash;
+  return typeof hash === 'string' && hash.length > 0 ? hash : undefined;
+}

@@ -17,6 +17,11 @@ export interface JournalWriterOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * Writes a line's text to the file; returns the bytes written (tests inject disk faults here).
+   * @default fs.writeSync
+   */
+  writeText?: (fd: number, text: string) => number;
 }
 
 const DEFAULT_FSYNC_INTERVAL_MS = 1000;
@@ -35,6 +40,7 @@ export class JournalWriter {
   private readonly durable: boolean;
   private readonly fsyncIntervalMs: number;
   private readonly now: () => number;
+  private readonly writeText: (fd: number, text: string) => number;
   private readonly timer: NodeJS.Timeout | undefined;
   private dirty = false;
   private closed = false;
@@ -50,6 +56,7 @@ export class JournalWriter {
     this.durable = durable;
     this.fsyncIntervalMs = options.fsyncIntervalMs ?? DEFAULT_FSYNC_INTERVAL_MS;
     this.now = options.now ?? Date.now;
+    this.writeText = options.writeText ?? ((fd, text) => fs.writeSync(fd, text));
     this.lastSyncAt = this.now();
     if (durable) {
       // The timer covers the idle case; append() also syncs inline when a busy loop starves timers.
@@ -83,7 +90,7 @@ export class JournalWriter {
   append(record: object): void {
     if (this.closed) throw new Error(`journal ${this.path} is closed`);
     this.raiseTimerFailure();
-    writeWhole(this.fd, JSON.stringify(record) + '\n');
+    writeWhole(this.fd, JSON.stringify(record) + '\n', this.writeText);
     this.appended += 1;
     this.dirty = true;
     if (this.durable && this.now() - this.lastSyncAt >= this.fsyncIntervalMs) this.flush();
@@ -136,13 +143,13 @@ export class JournalWriter {
  * Writes the whole line. A regular file opened for append takes it in one write; a non-blocking pipe
  * (stdout) may take part of it or refuse with EAGAIN, and then the rest follows.
  */
-function writeWhole(fd: number, line: string): void {
+function writeWhole(fd: number, line: string, writeText: (fd: number, text: string) => number): void {
   let buffer: Buffer | undefined;
   let offset = 0;
   for (;;) {
     try {
       if (buffer === undefined) {
-        const written = fs.writeSync(fd, line);
+        const written = writeText(fd, line);
         if (written === Buffer.byteLength(line)) return;
         buffer = Buffer.from(line);
         offset = written;

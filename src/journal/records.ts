@@ -27,6 +27,11 @@ export type { UsageRecord } from '../usage/token-usage.js';
 /** One line of `results.jsonl`: an item that succeeded. */
 export interface ResultRecord {
   id: string;
+  /**
+   * Short hash of the request that produced this answer (the head of its cache key): a resumed run redoes
+   * an item whose request no longer hashes the same, instead of attaching this answer to new content.
+   */
+  request_hash?: string;
   output: string;
   parsed?: unknown;
   model: string;
@@ -52,6 +57,8 @@ export interface FailureInfo {
 /** One line of `results.failed.jsonl`: a dead letter. */
 export interface FailureRecord {
   id: string;
+  /** Short hash of the request that failed, when it was rendered (see {@link ResultRecord.request_hash}). */
+  request_hash?: string;
   error: FailureInfo;
   attempts: number;
   ts: string;

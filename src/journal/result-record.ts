@@ -6,6 +6,8 @@ import type { ResultRecord, RunMode } from './records.js';
 /** What every path (realtime, batch, packed) knows about a finished item. */
 export interface ResultParts {
   id: string;
+  /** Short hash of the request (see `request-hash.ts`); absent where none was rendered. */
+  requestHash?: string;
   output: string;
   parsed?: unknown;
   model: string;
@@ -22,13 +24,14 @@ export interface ResultParts {
 }
 
 /**
- * The one place a results line is shaped (SPEC §6). `id` comes first: resume reads ids from the start of
- * each line without parsing the record.
+ * The one place a results line is shaped (SPEC §6). `id` comes first, then `request_hash`: resume reads
+ * both from the start of each line without parsing the record.
  */
 export function toResultRecord(parts: ResultParts): ResultRecord {
   const { usage } = parts;
   return {
     id: parts.id,
+    ...(parts.requestHash === undefined ? {} : { request_hash: parts.requestHash }),
     output: parts.output,
     ...(parts.parsed === undefined ? {} : { parsed: parts.parsed }),
     model: parts.model,

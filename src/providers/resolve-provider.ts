@@ -72,7 +72,7 @@ export function resolveProviderSettings(
   const apiKeyEnv = flags.apiKeyEnv ?? info.apiKeyEnv;
   if (apiKeyEnv === undefined) throw new Error(`provider table lacks an API key variable for ${provider}`);
   const apiKey = nonEmpty(env[apiKeyEnv]);
-  // `preview` sends nothing: it shows the key redacted, so a machine without one can still look.
+  // `preview`, `estimate` and `--dry-run` send nothing: it shows the key redacted, so a machine without one can still look.
   if (apiKey === undefined && options.requireKey === false) return { provider, model, baseUrl, apiKeyEnv };
   if (apiKey === undefined) {
     throw new UsageError(`Missing API key for ${provider}: set the ${apiKeyEnv} environment variable`, [

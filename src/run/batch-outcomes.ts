@@ -2,6 +2,7 @@
  * Turns batch answers into journal records: results at batch prices, dead letters, the cache, the
  * budget, the stats and the item events. Every item of a batch ends here exactly once.
  */
+import { requestHashOfKey } from '../journal/request-hash.js';
 import { toResultRecord } from '../journal/result-record.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { BudgetLedger } from '../cost/budget-ledger.js';
@@ -53,8 +54,9 @@ export class BatchOutcomeWriter {
     }
     if (entry.cacheKey !== undefined) cache?.put(entry.cacheKey, { completion, storedAt: now() });
     const latencyMs = Math.max(0, now() - submittedAt);
-    this.#write(entry.itemId, completion, check.parsed, 'api', { costUsd, attempts: 1, latencyMs });
-    for (const follower of entry.followers) this.#write(follower, completion, check.parsed, 'dedup', { costUsd: 0, attempts: 0, latencyMs: 0 });
+    const requestHash = entry.cacheKey === undefined ? undefined : requestHashOfKey(entry.cacheKey);
+    this.#write(entry.itemId, completion, check.parsed, 'api', { costUsd, attempts: 1, latencyMs }, requestHash);
+    for (const follower of entry.followers) this.#write(follower, completion, check.parsed, 'dedup', { costUsd: 0, attempts: 0, latencyMs: 0 }, requestHash);
   }
 
   /** A dead letter for `entry` and its followers; its budget reservation is given back (nothing was billed). */
@@ -64,9 +66,9 @@ export class BatchOutcomeWriter {
   }
 
   /** An item answered from the response cache: never submitted, costs nothing. */
-  fromCache(itemId: string, completion: Completion): void {
+  fromCache(itemId: string, completion: Completion, cacheKey: string): void {
     const check = validateOutput(completion, this.options.expectation);
-    this.#write(itemId, completion, check.ok ? check.parsed : undefined, 'cache', { costUsd: 0, attempts: 0, latencyMs: 0 });
+    this.#write(itemId, completion, check.ok ? check.parsed : undefined, 'cache', { costUsd: 0, attempts: 0, latencyMs: 0 }, requestHashOfKey(cacheKey));
   }
 
   deadLetter(id: string, info: FailureInfo, attempts: number): void {
@@ -78,12 +80,20 @@ export class BatchOutcomeWriter {
     emit({ type: 'item-failed', id, errorClass: info.class, status: info.status, message: info.message, attempts });
   }
 
-  #write(id: string, completion: Completion, parsed: unknown, source: Source, paid: { costUsd: number | null; attempts: number; latencyMs: number }): void {
+  #write(
+    id: string,
+    completion: Completion,
+    parsed: unknown,
+    source: Source,
+    paid: { costUsd: number | null; attempts: number; latencyMs: number },
+    requestHash: string | undefined,
+  ): void {
     const { output, stats, emit, now } = this.options;
     if (output.isDone(id)) return;
     const { usage } = completion;
     const record = toResultRecord({
       id,
+      requestHash,
       output: completion.text,
       parsed,
       model: completion.model,

@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import { computeCacheKey } from '../cache/cache-key.js';
 import { worstCaseCost, type Reservation } from '../cost/budget-ledger.js';
+import { withOutputCap } from './output-cap.js';
 import { estimateRequestInputTokens, estimateWorstCaseOutputTokens } from '../cost/token-estimate.js';
 import { readInput } from '../input/open-input.js';
 import type { ChatRequest } from '../providers/types.js';
@@ -61,7 +62,7 @@ export async function submitPending(ctx: BatchRunContext, template: PromptTempla
     }
     const cached = ctx.cache?.get(cacheKey);
     if (cached) {
-      writer.fromCache(item.id, cached.completion);
+      writer.fromCache(item.id, cached.completion, cacheKey);
       continue;
     }
     if (chunk.follow(cacheKey, item.id)) continue;
@@ -76,7 +77,7 @@ export async function submitPending(ctx: BatchRunContext, template: PromptTempla
         break;
       }
     }
-    const encode = (customId: string) => ctx.client.encodeRequest(customId, request);
+    const encode = (customId: string) => ctx.client.encodeRequest(customId, withOutputCap(request, config.budgetMaxTokens));
     let added = chunk.add(item.id, cacheKey, encode, reservation);
     if (added === 'full') {
       await submitChunk(ctx, chunk);

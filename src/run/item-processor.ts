@@ -11,6 +11,10 @@ import type { FailureOutcome } from '../retry/types.js';
 import type { DispatchTicket, Scheduler } from '../scheduler/scheduler-types.js';
 import type { ChatMessage } from '../template/types.js';
 import type { EventSink } from './events.js';
+import { formatUsd } from '../cost/money.js';
+import { BudgetPacer } from './budget-pacer.js';
+import { CircuitBreaker, DEFAULT_BREAKER_LIMITS, type BreakerLimits } from './circuit-breaker.js';
+import { withOutputCap } from './output-cap.js';
 import type { RunControl } from './run-control.js';
 import type { RunStats } from './run-stats.js';
 
@@ -21,7 +25,9 @@ export interface ItemPorts {
   scheduler: Pick<Scheduler, 'observeHeaders' | 'reportRefused' | 'reportSuccess' | 'reportUsage'>;
   cache: Pick<ResponseCache, 'get' | 'put'> | null;
   cacheKey(request: ChatRequest): string;
-  budget: Pick<BudgetPort, 'tryReserve' | 'settle' | 'release'> | null;
+  /** The record's short request hash; given the request's `cacheKey` so a run with the cache on reuses it. */
+  requestHash(request: ChatRequest, cacheKey: string): string;
+  budget: Pick<BudgetPort, 'tryReserve' | 'settle' | 'release' | 'reservedUsd' | 'spentUsd' | 'budgetUsd'> | null;
   /** USD for a usage; null when the price is unknown. */
   costOf(completion: Completion): number | null;
   /** Worst-case USD of a request before it is sent (budget reservation). */
@@ -47,6 +53,10 @@ export interface ItemSettings {
   maxInvalidOutputRetries: number;
   /** Output tokens reserved per request when --max-tokens is unset. */
   defaultMaxOutputTokens: number;
+  /** When to stop a run whose items all fail the same way. @default DEFAULT_BREAKER_LIMITS */
+  breaker?: BreakerLimits;
+  /** max_tokens sent when the request sets none (`--budget`'s hard bound); not part of the request's identity. */
+  outputCap?: number;
   /** `--flex-fallback`: after this many flex "resource unavailable" answers, send the request on the default tier. */
   flexFallback?: number;
 }
@@ -73,6 +83,8 @@ class NotSent extends Error {}
  */
 export class ItemProcessor {
   readonly #inFlightByKey = new Map<string, Promise<RequestAnswer>>();
+  readonly #pacer: BudgetPacer | null;
+  readonly #breaker: CircuitBreaker;
 
   constructor(
     private readonly ports: ItemPorts,
@@ -80,7 +92,10 @@ export class ItemProcessor {
     private readonly control: RunControl,
     private readonly stats: RunStats,
     private readonly emit: EventSink,
-  ) {}
+  ) {
+    this.#breaker = new CircuitBreaker(settings.breaker ?? DEFAULT_BREAKER_LIMITS);
+    this.#pacer = ports.budget ? new BudgetPacer(ports.budget, (ms) => ports.sleep(ms, control.abandonSignal).catch(() => undefined)) : null;
+  }
 
   /** Process one item; resolves when its record is written, or when the run stopped before it could be. */
   async process(item: Item): Promise<void> {
@@ -93,18 +108,19 @@ export class ItemProcessor {
     }
     const request: ChatRequest = { ...this.settings.request, messages };
     const key = this.ports.cacheKey(request);
+    const asked = { id: item.id, requestHash: this.ports.requestHash(request, key) };
 
     const cached = this.ports.cache?.get(key);
     if (cached) {
-      this.#succeed(item.id, { kind: 'ok', completion: cached.completion, ...this.#tryParse(cached.completion), attempts: 0, latencyMs: 0, costUsd: 0 }, 'cache');
+      this.#succeed(asked, { kind: 'ok', completion: cached.completion, ...this.#tryParse(cached.completion), attempts: 0, latencyMs: 0, costUsd: 0 }, 'cache');
       return;
     }
 
     const leader = this.#inFlightByKey.get(key);
     if (leader) {
       const answer = await leader;
-      if (answer.kind === 'ok') this.#succeed(item.id, { ...answer, attempts: 0, latencyMs: 0, costUsd: 0 }, 'dedup');
-      else if (answer.kind === 'failed') this.#deadLetter(item.id, answer.info, 0);
+      if (answer.kind === 'ok') this.#succeed(asked, { ...answer, attempts: 0, latencyMs: 0, costUsd: 0 }, 'dedup');
+      else if (answer.kind === 'failed') this.#deadLetter(item.id, answer.info, 0, asked.requestHash);
       return;
     }
 
@@ -114,9 +130,15 @@ export class ItemProcessor {
       const answer = await pending;
       if (answer.kind === 'ok') {
         this.ports.cache?.put(key, { completion: answer.completion, storedAt: this.ports.now() });
-        this.#succeed(item.id, answer, 'api');
+        this.#succeed(asked, answer, 'api');
+        this.#breaker.success();
       } else if (answer.kind === 'failed') {
-        this.#deadLetter(item.id, answer.info, answer.attempts);
+        this.#deadLetter(item.id, answer.info, answer.attempts, asked.requestHash);
+        const trip = this.#breaker.failure(answer.info);
+        if (trip !== undefined && !this.control.stopping) {
+          this.emit({ type: 'fatal-error', errorClass: answer.info.class, status: answer.info.status, message: trip });
+          this.control.stop('fatal', trip);
+        }
       }
     } finally {
       this.#inFlightByKey.delete(key);
@@ -156,7 +178,9 @@ export class ItemProcessor {
         held = { reservation: null };
         paid = undefined;
         const sent = held;
-        const { completion, latencyMs } = await this.ports.schedule(cost, (ticket) => this.#send(request, inputTokens, maxOutput, sent, ticket));
+        const { completion, latencyMs } = await this.ports.schedule(cost, (ticket) =>
+          this.#send(withOutputCap(request, this.settings.outputCap), inputTokens, maxOutput, sent, ticket),
+        );
         paid = { completion, costUsd: this.#settle(sent.reservation, completion) };
         this.#observe(completion, cost);
         const { parsed } = parse(completion);
@@ -193,7 +217,7 @@ export class ItemProcessor {
   #judge(error: unknown, held: Held, paid: { completion: Completion; costUsd: number | null } | undefined, label: string): FailureOutcome | typeof STOP {
     const { reservation } = held;
     if (isNotSent(error) || this.control.abandonSignal.aborted || isAbort(error)) {
-      if (reservation && !paid) this.ports.budget?.release(reservation);
+      if (reservation && !paid) this.#pacer?.release(reservation);
       return STOP;
     }
     const outcome = this.ports.classify(error);
@@ -216,9 +240,11 @@ export class ItemProcessor {
   ): Promise<{ completion: Completion; latencyMs: number }> {
     held.ticket = ticket;
     if (this.control.stopping) throw new NotSent();
-    const reservation = await this.#reserve(inputTokens, maxOutput);
-    if (reservation === false) throw new NotSent();
-    held.reservation = reservation;
+    const reserved = await this.#reserve(inputTokens, maxOutput);
+    if (reserved === false) throw new NotSent();
+    held.reservation = reserved.reservation;
+    // The budget's last requests may go out with a smaller max_tokens that fits what is left.
+    if (reserved.maxOutput < maxOutput) request = { ...request, params: { ...request.params, maxTokens: reserved.maxOutput } };
     // A shared (Redis) reservation takes a round trip; the run may have stopped meanwhile.
     if (this.control.stopping) throw new NotSent();
     this.stats.requestsSent += 1;
@@ -239,18 +265,31 @@ export class ItemProcessor {
    * A reservation, null when there is no budget, or false when the budget is spent (the run stops).
    * Async because a budget shared through Redis reserves with a round trip; the local ledger answers at once.
    */
-  async #reserve(inputTokens: number, maxOutput: number): Promise<Reservation | null | false> {
-    const budget = this.ports.budget;
-    if (!budget) return null;
-    const reservation = await budget.tryReserve(this.ports.worstCaseCost(inputTokens, maxOutput));
-    if (reservation) return reservation;
-    this.control.stop('budget');
-    return false;
+  async #reserve(inputTokens: number, maxOutput: number): Promise<{ reservation: Reservation | null; maxOutput: number } | false> {
+    const pacer = this.#pacer;
+    if (!pacer) return { reservation: null, maxOutput };
+    const worstCaseUsd = this.ports.worstCaseCost(inputTokens, maxOutput);
+    const outcome = await pacer.reserve((m) => this.ports.worstCaseCost(inputTokens, m), maxOutput, () => this.control.stopping);
+    if (outcome === 'stopped') return false;
+    if (outcome === 'reached') {
+      this.control.stop('budget');
+      return false;
+    }
+    const advice = pacer.advice(worstCaseUsd, maxOutput);
+    if (advice) {
+      this.emit({
+        type: 'warning',
+        message:
+          `each request holds ${formatUsd(worstCaseUsd)} of the budget (${maxOutput} output tokens) while answers cost ${formatUsd(advice.averageUsd)} on average: ` +
+          `--max-tokens ${advice.suggestedMaxTokens} (twice the longest answer so far) would let more requests run within the same budget`,
+      });
+    }
+    return { reservation: outcome.reservation, maxOutput: outcome.maxOutputTokens };
   }
 
   #settle(reservation: Reservation | null, completion: Completion): number | null {
     const costUsd = this.ports.costOf(completion);
-    if (reservation) this.ports.budget?.settle(reservation, costUsd ?? reservation.usd);
+    if (reservation) this.#pacer?.settle(reservation, costUsd ?? reservation.usd, completion.usage.outputTokens);
     return costUsd;
   }
 
@@ -262,7 +301,7 @@ export class ItemProcessor {
       this.stats.addUsage(paid.usage, costUsd);
       return;
     }
-    if (reservation) this.ports.budget?.release(reservation);
+    if (reservation) this.#pacer?.release(reservation);
   }
 
   #observe(completion: Completion, estimated: { input: number; output: number }): void {
@@ -280,11 +319,13 @@ export class ItemProcessor {
     }
   }
 
-  #succeed(id: string, answer: Extract<RequestAnswer, { kind: 'ok' }>, source: 'api' | 'cache' | 'dedup'): void {
+  #succeed(asked: { id: string; requestHash: string }, answer: Extract<RequestAnswer, { kind: 'ok' }>, source: 'api' | 'cache' | 'dedup'): void {
     const { completion } = answer;
+    const { id } = asked;
     const usage = completion.usage;
     const record = toResultRecord({
       id,
+      requestHash: asked.requestHash,
       output: completion.text,
       parsed: answer.parsed,
       model: completion.model,
@@ -302,8 +343,8 @@ export class ItemProcessor {
     this.emit({ type: 'item-succeeded', id, cached: record.cached, costUsd: record.cost_usd, latencyMs: record.latency_ms, attempts: answer.attempts });
   }
 
-  #deadLetter(id: string, info: FailureInfo, attempts: number): void {
-    this.ports.writeFailure({ id, error: info, attempts, ts: new Date(this.ports.now()).toISOString() });
+  #deadLetter(id: string, info: FailureInfo, attempts: number, requestHash?: string): void {
+    this.ports.writeFailure({ id, ...(requestHash === undefined ? {} : { request_hash: requestHash }), error: info, attempts, ts: new Date(this.ports.now()).toISOString() });
     this.stats.recordFailure(info.class);
     this.emit({ type: 'item-failed', id, errorClass: info.class, status: info.status, message: info.message, attempts });
   }

@@ -46,12 +46,19 @@ export interface RunConfig {
   tpm?: number;
   /** @default 6 */
   maxRetries: number;
+  /** `--breaker-first` / `--breaker-streak`: stop a run whose items all fail the same way. */
+  breaker?: { first: number; streak: number };
   /** Per-request deadline. @default 120_000 */
   timeoutMs: number;
   /** A Retry-After longer than this is fatal. @default 600_000 */
   maxWaitMs: number;
 
   budgetUsd?: number;
+  /**
+   * max_tokens sent because `--budget` needs a hard bound and the user set none (see `withOutputCap`).
+   * Not in `params`: it is not part of what was asked.
+   */
+  budgetMaxTokens?: number;
   /** `--budget-key`: share the budget, through `redisUrl`, with every process giving the same name. */
   budgetKey?: string;
   /** `--redis` / `LLM_BATCH_REDIS_URL`: share rate limits (and a keyed budget) across processes (§13). */

@@ -10,6 +10,7 @@ type StopListener = (reason: Exclude<StopReason, 'completed'>) => void;
 export class RunControl {
   #reason: Exclude<StopReason, 'completed'> | null = null;
   #message: string | undefined;
+  #internalError: unknown;
   readonly #abandon = new AbortController();
   readonly #listeners = new Set<StopListener>();
 
@@ -42,6 +43,20 @@ export class RunControl {
     this.#reason = reason;
     this.#message = message;
     for (const listener of this.#listeners) listener(reason);
+  }
+
+  /**
+   * A bug surfaced inside the engine (an item's processing threw): stop dispatching, so the run can save its
+   * state and then end with exit 70 instead of an unhandled rejection. The first error is kept.
+   */
+  fail(error: unknown): void {
+    this.#internalError ??= error ?? new Error('unknown internal error');
+    this.stop('fatal', `internal error: ${(error as Error)?.message ?? String(error)}`);
+  }
+
+  /** The error given to `fail`, if any. */
+  get internalError(): unknown {
+    return this.#internalError;
   }
 
   /** Give up on requests in flight; their items stay pending for a resume. */

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { computeCacheKey } from '../cache/cache-key.js';
+import { computeRequestHash, requestHashOfKey } from '../journal/request-hash.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { BudgetLedger, worstCaseCost, type BudgetWarningFraction } from '../cost/budget-ledger.js';
 import type { BudgetPort } from '../cost/budget-port.js';
@@ -87,6 +88,8 @@ async function startRealtime(config: RunConfig, template: PromptTemplate, deps: 
       maxRetries: config.maxRetries,
       maxInvalidOutputRetries: config.maxInvalidOutputRetries,
       defaultMaxOutputTokens: estimateWorstCaseOutputTokens(config.params, config.provider),
+      outputCap: config.budgetMaxTokens,
+      breaker: config.breaker,
       flexFallback: config.flexFallback,
     },
     control,
@@ -166,7 +169,10 @@ async function dispatchAll(
       gate.leave();
       break;
     }
-    processor.process(item).finally(() => gate.leave());
+    processor
+      .process(item)
+      .catch((error: unknown) => control.fail(error))
+      .finally(() => gate.leave());
   }
   processor.flush?.();
   await gate.idle();
@@ -218,6 +224,9 @@ function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortPart
     scheduler,
     cache,
     cacheKey: cache ? (request) => computeCacheKey({ provider: config.provider, baseUrl: config.baseUrl, request }) : inRunKey,
+    requestHash: cache
+      ? (_request, key) => requestHashOfKey(key)
+      : (request) => computeRequestHash({ provider: config.provider, baseUrl: config.baseUrl, request }),
     budget: ledger,
     costOf: (completion) => {
       const price = priceOfServedTier(prices, completion.serviceTier);

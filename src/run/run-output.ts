@@ -5,14 +5,17 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { diffFingerprint, fingerprintInput, sha256Hex, type RunFingerprint } from '../journal/fingerprint.js';
-import { JournalWriter } from '../journal/journal-writer.js';
+import { JournalWriter, type JournalWriterOptions } from '../journal/journal-writer.js';
+import { asOutputWriteError, type OutputWriteError } from '../journal/output-write-error.js';
 import { acquireOutputLock, type OutputLock } from '../journal/output-lock.js';
 import { outputPathsFor, type OutputPaths } from '../journal/output-paths.js';
 import type { FailureRecord, ResultRecord } from '../journal/records.js';
 import { createSkipPredicate, loadRunResumeState } from '../journal/resume-set.js';
 import { emptyStateTotals, readState, writeStateAtomic, type BatchRecord, type RunState, type StateTotals } from '../journal/state-file.js';
 import { repairTornTail } from '../journal/torn-tail.js';
-import type { PromptTemplate } from '../template/types.js';
+import { computeRequestHash, tagOfRequestHash } from '../journal/request-hash.js';
+import type { Item } from '../input/types.js';
+import type { ChatMessage, PromptTemplate } from '../template/types.js';
 import type { EventSink, RunTotals } from './events.js';
 import type { RunConfig } from './run-config.js';
 
@@ -26,6 +29,11 @@ export interface RunOutput {
    * which only `isDone` knows). Lets the pre-scan mark a done id seen in the same lookup that finds it done.
    */
   claimDone?(id: string, line: number): number | null | undefined;
+  /**
+   * Resuming: whether a done item's request (its rendered `messages`) hashes differently from its recorded
+   * answer's. A changed item is no longer done: the run redoes it (SPEC §7).
+   */
+  isChanged?(item: Item, messages: ChatMessage[]): boolean;
   /** Ids this output already holds as done. */
   doneCount: number;
   /** Provider batches recorded by earlier runs (batch mode re-attaches to them). */
@@ -51,7 +59,15 @@ const STDOUT = '-';
 export async function openRunOutput(
   config: RunConfig,
   template: PromptTemplate,
-  io: { emit: EventSink; stdout?: Writable; now: () => number },
+  io: {
+    emit: EventSink;
+    stdout?: Writable;
+    now: () => number;
+    /** An output file refused a write (disk full, read-only, I/O error): nothing more is written; stop the run. */
+    onWriteError?: (error: OutputWriteError) => void;
+    /** How journal lines reach the disk. @default fs.writeSync */
+    writeText?: JournalWriterOptions['writeText'];
+  },
 ): Promise<RunOutput> {
   if (config.output === STDOUT) return openStdoutOutput(io.emit);
   const paths = outputPathsFor(config.output);
@@ -78,20 +94,54 @@ export async function openRunOutput(
   if (resume) {
     io.emit({ type: 'phase-finished', phase: 'resuming', text: `${resume.done.size} items already done, ${resume.failedLatest.size} failed earlier` });
   }
-  const isDone = resume ? createSkipPredicate(resume, config.skipFailed) : () => false;
+  const skip = resume ? createSkipPredicate(resume, config.skipFailed) : () => false;
+  // Ids whose recorded answer was asked for other content; few, so a Set (empty in the usual case).
+  const changedIds = new Set<string>();
+  const isDone = (id: string) => skip(id) && (changedIds.size === 0 || !changedIds.has(id));
+  const isChanged = (item: Item, messages: ChatMessage[]): boolean => {
+    const tag = resume?.done.tagOf(item.id) ?? 0;
+    if (tag === 0) return false; // recorded before request hashes existed: nothing to compare
+    const hash = computeRequestHash({ provider: config.provider, baseUrl: config.baseUrl, request: { messages, params: config.params } });
+    if (tagOfRequestHash(hash) === tag) return false;
+    changedIds.add(item.id);
+    return true;
+  };
 
   let lock: OutputLock | undefined;
   let results: JournalWriter | undefined;
   let failures: JournalWriter | undefined;
   const batches = [...(previous?.batches ?? [])];
   const baseTotals: StateTotals = previous?.totals ?? emptyStateTotals();
-  const writeState = (totals: StateTotals) =>
-    writeStateAtomic(paths.state, { version: 1, fingerprint, batches, totals, updatedAt: new Date(io.now()).toISOString() } satisfies RunState);
+  const writeState = async (totals: StateTotals) => {
+    try {
+      await writeStateAtomic(paths.state, { version: 1, fingerprint, batches, totals, updatedAt: new Date(io.now()).toISOString() } satisfies RunState);
+    } catch (error) {
+      throw asOutputWriteError(error, paths.state) ?? error;
+    }
+  };
+  // After the first refused write nothing more is appended anywhere: a torn last line is all a full disk
+  // can leave, which the resume repairs, so no record is ever lost in the middle or doubled.
+  let writeError: OutputWriteError | undefined;
+  const refuse = (error: unknown, file: string): void => {
+    const fault = asOutputWriteError(error, file);
+    if (fault === undefined) throw error;
+    if (writeError !== undefined) return;
+    writeError = fault;
+    io.onWriteError?.(fault);
+  };
+  const append = (writer: () => JournalWriter | undefined, file: string) => (record: object) => {
+    if (writeError !== undefined) return;
+    try {
+      writer()?.append(record);
+    } catch (error) {
+      refuse(error, file);
+    }
+  };
 
   return {
     paths,
     isDone,
-    ...(resume ? { claimDone: (id: string, line: number) => resume.done.claim(id, line) } : {}),
+    ...(resume ? { claimDone: (id: string, line: number) => resume.done.claim(id, line), isChanged } : {}),
     doneCount: resume?.done.size ?? 0,
     batches,
     async begin() {
@@ -103,12 +153,12 @@ export async function openRunOutput(
         await repairTornTail(paths.results);
         await repairTornTail(paths.failed);
       }
-      results = JournalWriter.open(paths.results);
-      failures = JournalWriter.open(paths.failed);
+      results = openJournal(paths.results, io.writeText);
+      failures = openJournal(paths.failed, io.writeText);
       await writeState(baseTotals);
     },
-    writeResult: (record) => results?.append(record),
-    writeFailure: (record) => failures?.append(record),
+    writeResult: append(() => results, paths.results),
+    writeFailure: append(() => failures, paths.failed),
     async saveBatch(batch) {
       const index = batches.findIndex((known) => known.id === batch.id);
       if (index >= 0) batches[index] = batch;
@@ -116,11 +166,21 @@ export async function openRunOutput(
       await writeState(baseTotals);
     },
     async finish(totals) {
-      await writeState(addTotals(baseTotals, totals));
+      try {
+        await writeState(addTotals(baseTotals, totals));
+      } catch (error) {
+        // The state file is written where possible; a full disk is already being reported.
+        refuse(error, paths.state);
+      }
     },
     async close() {
-      results?.close();
-      failures?.close();
+      for (const writer of [results, failures]) {
+        try {
+          writer?.close();
+        } catch (error) {
+          if (writer !== undefined) refuse(error, writer.path);
+        }
+      }
       results = failures = undefined;
       await lock?.release();
       lock = undefined;
@@ -146,6 +206,14 @@ function openStdoutOutput(emit: EventSink): RunOutput {
       writer.flush();
     },
   };
+}
+
+function openJournal(file: string, writeText: JournalWriterOptions['writeText']): JournalWriter {
+  try {
+    return JournalWriter.open(file, { writeText });
+  } catch (error) {
+    throw asOutputWriteError(error, file) ?? error;
+  }
 }
 
 /** Like `mkdir -p`: a results path in a new folder is what users expect to work. */

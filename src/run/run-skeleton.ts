@@ -14,6 +14,8 @@ import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
 import { RunStats } from './run-stats.js';
 import { resolveRunPrices, type RunPrices } from './resolve-run-price.js';
+import { describeWriteError } from './describe-write-error.js';
+import { checkScan } from './scan-checks.js';
 
 /** The part of the world every run touches, injected so tests can replace any part. */
 export interface SkeletonDeps {
@@ -24,6 +26,8 @@ export interface SkeletonDeps {
   stdout?: Writable;
   /** How often a `progress` event is emitted. @default 250 */
   progressTickMs?: number;
+  /** How journal lines reach the disk (tests inject disk faults). @default fs.writeSync */
+  writeText?: (fd: number, text: string) => number;
 }
 
 /** What the pre-scan learned; null for stdin, which is not scanned ahead. */
@@ -66,7 +70,13 @@ export async function runSkeleton(
 
   const prices = await resolveRunPrices(config, emit);
   const { price } = prices;
-  const output = await openRunOutput(config, template, { emit, stdout: deps.stdout, now });
+  const output = await openRunOutput(config, template, {
+    emit,
+    stdout: deps.stdout,
+    now,
+    onWriteError: (error) => control.stop('output-error', describeWriteError(error)),
+    writeText: deps.writeText,
+  });
   try {
     const scan = await scanInput(config, template, output, emit);
     await output.begin();
@@ -105,6 +115,11 @@ export async function runSkeleton(
     }
 
     const totals = snapshot();
+    if (control.internalError !== undefined) {
+      // A bug: keep what is known in the state file, then let the CLI report it (exit 70).
+      await output.finish(totals).catch(() => undefined);
+      throw control.internalError;
+    }
     const stop = control.stopReason ?? 'completed';
     const { leftOver = false, extra = {} } = mode.finish?.(totals) ?? {};
     const resumable = stop !== 'completed' || totals.failed > 0 || leftOver;
@@ -133,13 +148,13 @@ export async function runSkeleton(
 async function scanInput(
   config: RunConfig,
   template: PromptTemplate,
-  output: Pick<RunOutput, 'isDone' | 'claimDone'>,
+  output: Pick<RunOutput, 'isDone' | 'claimDone' | 'isChanged'>,
   emit: EventSink,
 ): Promise<ScanResult | null> {
   if (config.input.path === '-') return null;
   emit({ type: 'phase-started', phase: 'scanning', text: `scanning ${config.input.path}` });
-  const { isDone, claimDone } = output;
-  const result = await prescan({ source: config.input, template, shard: config.shard, limit: config.limit, isDone, claimDone });
+  const { isDone, claimDone, isChanged } = output;
+  const result = await prescan({ source: config.input, template, shard: config.shard, limit: config.limit, isDone, claimDone, isChanged });
   if (result.problemCount > 0 && config.onBadItem === 'fail') {
     emit({ type: 'phase-finished', phase: 'scanning', text: `${result.problemCount} bad items` });
     throw formatProblems(config.input.path, result.problems, result.problemCount);
@@ -150,5 +165,6 @@ async function scanInput(
     const scope = config.shard ? ` in shard ${config.shard.index + 1}/${config.shard.count}` : '';
     emit({ type: 'warning', message: `${config.input.path} has no items${scope}: nothing to do` });
   }
+  checkScan(config.input.path, result, emit);
   return result;
 }

@@ -76,6 +76,8 @@ function formatHeadline(summary: RunSummary, palette: Palette): string {
     }
     case 'interrupted':
       return palette.warn(`interrupted${leftText}`);
+    case 'output-error':
+      return palette.error(sanitizeText(summary.fatalMessage ?? 'an output file could not be written'));
   }
 }
 

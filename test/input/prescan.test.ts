@@ -164,3 +164,15 @@ describe('prescan', () => {
     expect(capped.problems).toHaveLength(1000);
   });
 });
+
+describe('prescan: content checks and row-number ids', () => {
+  it('names the likely id column when ids are row numbers, and not when an id field is used', async () => {
+    const { idSourceOf } = await import('../../src/input/prescan.js');
+    const item = (data: Record<string, unknown>) => ({ id: '1', index: 1, line: 2, data });
+    expect(idSourceOf(item({ review_id: 'r1', text: 'x' }), undefined)).toEqual({ rowNumbers: true, likelyIdField: 'review_id' });
+    expect(idSourceOf(item({ reviewId: 'r1', paid: 'y', valid: 'z' }), undefined)).toEqual({ rowNumbers: true, likelyIdField: 'reviewId' });
+    expect(idSourceOf(item({ paid: 'y', valid: 'z', monkey: 1 }), undefined)).toEqual({ rowNumbers: true });
+    expect(idSourceOf(item({ id: 1 }), undefined)).toEqual({ rowNumbers: false });
+    expect(idSourceOf(item({ review_id: 'r1' }), 'review_id')).toEqual({ rowNumbers: false });
+  });
+});

@@ -79,6 +79,7 @@ function harness(steps: Step[], options: { budgetUsd?: number; schema?: boolean;
     },
     cache: null,
     cacheKey: (request) => JSON.stringify(request),
+    requestHash: (request) => JSON.stringify(request.messages).length.toString(16),
     budget: ledger,
     costOf: (completion) => (completion.usage.inputTokens + completion.usage.outputTokens) * USD_PER_TOKEN,
     worstCaseCost: (input, maxOutput) => (input + maxOutput) * USD_PER_TOKEN,

@@ -18,7 +18,7 @@ import { splitPackedAnswer, type PackSplitInput } from './pack-split.js';
 
 export interface PackProcessorOptions {
   processor: ItemProcessor;
-  ports: Pick<ItemPorts, 'render' | 'cache' | 'cacheKey' | 'estimateInputTokens' | 'writeResult' | 'now'>;
+  ports: Pick<ItemPorts, 'render' | 'cache' | 'cacheKey' | 'requestHash' | 'estimateInputTokens' | 'writeResult' | 'now'>;
   /** Items per request (`--pack`). */
   size: number;
   request: Omit<ChatRequest, 'messages'>;
@@ -51,6 +51,8 @@ interface Member {
   tokens: number;
   /** Estimated input tokens of the item as a single request. */
   singleTokens: number;
+  /** The request hash of the item as a single request: what its record says was asked. */
+  requestHash: string;
 }
 
 /** The packed answer is checked by splitting it, so `ask` must not reject it as a single answer. */
@@ -132,8 +134,10 @@ export class PackProcessor {
     const { estimateInputTokens } = this.#options.ports;
     const params = this.#options.request.params;
     const tokens = estimateInputTokens({ messages: [message], params: { model: params.model, extra: {} } });
-    const singleTokens = estimateInputTokens({ messages, params });
-    return { item, prefix, prefixKey: JSON.stringify(prefix), message, tokens, singleTokens };
+    const single = { messages, params };
+    const singleTokens = estimateInputTokens(single);
+    const requestHash = this.#options.ports.requestHash(single, this.#options.ports.cacheKey(single));
+    return { item, prefix, prefixKey: JSON.stringify(prefix), message, tokens, singleTokens, requestHash };
   }
 
   /** The prefix is nearly always the same system prompt: estimate it once, not per item. */
@@ -192,7 +196,7 @@ export class PackProcessor {
   #split(group: Member[], completion: Completion, outcome: Pick<PackSplitInput, 'costUsd' | 'attempts' | 'latencyMs' | 'cached'>) {
     return splitPackedAnswer({
       completion,
-      members: group.map((m) => ({ id: m.item.id, weight: m.tokens })),
+      members: group.map((m) => ({ id: m.item.id, weight: m.tokens, requestHash: m.requestHash })),
       shape: this.#shape,
       ...outcome,
       mode: this.#options.mode,

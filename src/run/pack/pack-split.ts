@@ -15,7 +15,7 @@ import type { PackAnswerShape } from './pack-shape.js';
 export interface PackSplitInput {
   completion: Completion;
   /** The pack's items in prompt order; `weight` is the item's share of the prompt (estimated tokens). */
-  members: ReadonlyArray<{ id: string; weight: number }>;
+  members: ReadonlyArray<{ id: string; weight: number; requestHash?: string }>;
   shape: PackAnswerShape;
   /** What the request cost (0 for a cache hit, null when the price is unknown). */
   costUsd: number | null;
@@ -71,7 +71,7 @@ export function splitPackedAnswer(input: PackSplitInput): PackSplit {
       if (unused.costUsd !== null) unused.costUsd += costs[i] ?? 0;
       return;
     }
-    answered.push({ record: toRecord(input, member.id, answer, usages[i], costs[i]), usage: usages[i] });
+    answered.push({ record: toRecord(input, member, answer, usages[i], costs[i]), usage: usages[i] });
   });
   return { ok: true, answered, fallback, unused };
 }
@@ -112,10 +112,17 @@ function readAnswer(entry: Record<string, unknown>, shape: PackAnswerShape): { o
   return { output: value };
 }
 
-function toRecord(input: PackSplitInput, id: string, answer: { output: string; parsed?: unknown }, usage: Usage, costUsd: number | null | undefined): ResultRecord {
+function toRecord(
+  input: PackSplitInput,
+  member: { id: string; requestHash?: string },
+  answer: { output: string; parsed?: unknown },
+  usage: Usage,
+  costUsd: number | null | undefined,
+): ResultRecord {
   const { completion } = input;
   return toResultRecord({
-    id,
+    id: member.id,
+    requestHash: member.requestHash,
     output: answer.output,
     parsed: answer.parsed,
     model: completion.model,

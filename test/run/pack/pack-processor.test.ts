@@ -39,6 +39,7 @@ function harness(options: { size: number; inputTokenBudget?: number; render?: (i
     scheduler: { observeHeaders: () => undefined, reportRefused: () => undefined, reportSuccess: () => undefined, reportUsage: () => undefined },
     cache: null,
     cacheKey: (request) => JSON.stringify(request),
+    requestHash: (request) => JSON.stringify(request.messages).length.toString(16),
     budget: null,
     costOf: (completion) => completion.usage.inputTokens / 1e6,
     worstCaseCost: () => 0,
