@@ -31,6 +31,8 @@ const DEFAULTS = {
   onBadItem: 'fail',
   concurrency: 16,
   maxRetries: 6,
+  breakerFirst: 10,
+  breakerStreak: 100,
   // --timeout has no commander default: it depends on --service-tier (120 s, 900 s under flex).
   maxWait: 600,
   mode: 'realtime',
