@@ -15,6 +15,8 @@ export interface RunTotals extends TokenCounts {
   inFlight: number;
   /** Requests in flight that have waited unusually long (3× the run's typical latency, at least 10 s). */
   slowRequests: number;
+  /** Age of the oldest request in flight; null when none is. */
+  oldestInFlightMs: number | null;
   cacheHits: number;
   /** Requests answered by another identical request in this run (in-run dedup). */
   dedupHits: number;

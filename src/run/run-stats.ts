@@ -97,6 +97,7 @@ export class RunStats {
       alreadyDone: this.#options.alreadyDone,
       inFlight: this.inFlight,
       slowRequests: this.requests.count(this.#options.now()),
+      oldestInFlightMs: this.requests.oldestAgeMs(this.#options.now()),
       cacheHits: this.cacheHits,
       dedupHits: this.dedupHits,
       retries: this.retries,

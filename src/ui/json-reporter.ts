@@ -32,7 +32,7 @@
  * `stop` is one of `completed`, `budget`, `fatal`, `interrupted`.
  *
  * RunTotals: `total` (number\|null), `succeeded`, `failed`, `failedByClass` ({errorClass: count}),
- * `alreadyDone`, `inFlight`, `slowRequests`, `cacheHits`, `dedupHits`, `retries`, `retriesByClass` ({errorClass: count}),
+ * `alreadyDone`, `inFlight`, `slowRequests`, `oldestInFlightMs`, `cacheHits`, `dedupHits`, `retries`, `retriesByClass` ({errorClass: count}),
  * `requestsSent`, `inputTokens` (including cached), `outputTokens`, `cachedInputTokens`, `cacheWriteTokens`,
  * `reasoningTokens`, `spentUsd` (number\|null), `projectedUsd` (number\|null), `otherModeUsd` (number\|null: the
  * same tokens in the other mode), `budgetUsd` (number\|null), `reservedUsd`, `elapsedMs`, `rate` (items/s),

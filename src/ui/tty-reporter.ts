@@ -115,6 +115,7 @@ function createStartTotals(event: Extract<RunEvent, { type: 'run-started' }>): R
     alreadyDone: event.alreadyDone,
     inFlight: 0,
     slowRequests: 0,
+    oldestInFlightMs: null,
     cacheHits: 0,
     dedupHits: 0,
     retries: 0,

@@ -76,6 +76,7 @@ export function makeTotals(overrides: Partial<RunTotals> = {}): RunTotals {
     alreadyDone: 0,
     inFlight: 16,
     slowRequests: 0,
+    oldestInFlightMs: null,
     cacheHits: 10,
     dedupHits: 0,
     retries: 3,
