@@ -37,9 +37,14 @@ export interface RunTotals extends TokenCounts {
   rate: number;
   /** Estimated time left; null when unknown. */
   etaMs: number | null;
-  /** True while dispatch is paused for a rate limit. */
+  /** True while dispatch is paused for a rate limit or an overload. */
   paused: boolean;
+  /** Why dispatch is paused (a 429 limit or a 529 overload); null when it is not. */
+  pauseReason: PauseReason | null;
 }
+
+/** What paused dispatch: the account's rate limit (429) or the provider's overload (529), which is not a limit. */
+export type PauseReason = 'rate_limit' | 'overloaded';
 
 export interface RunSummary extends RunTotals {
   stop: StopReason;

@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { RunTotals } from '../run/events.js';
 import type { Palette } from './color.js';
 import { formatCount, formatPercent, formatRate } from './format.js';
-import { formatDoneOfTotal, formatEta, formatMoney, formatSlow, progressFraction } from './progress-line.js';
+import { formatDoneOfTotal, formatEta, formatMoney, formatPause, formatSlow, progressFraction } from './progress-line.js';
 
 /** Narrower than this a bar says nothing; wider, it only pushes figures off screen. */
 const MIN_BAR_WIDTH = 10;
@@ -53,7 +53,8 @@ function buildSegments(totals: RunTotals, fraction: number | null, palette: Pale
   const head =
     fraction === null ? formatDoneOfTotal(totals) : `${formatDoneOfTotal(totals)} ${formatPercent(fraction)}`;
   const segments: Segment[] = [{ text: palette.bold(head), priority: 0 }];
-  if (totals.paused) segments.push({ text: palette.warn('paused (rate limit)'), priority: 1 });
+  const pause = formatPause(totals);
+  if (pause !== null) segments.push({ text: palette.warn(pause), priority: 1 });
   segments.push({ text: `${formatRate(totals.rate)}/s`, priority: 4 });
   const eta = formatEta(totals);
   if (eta !== null) segments.push({ text: totals.slowRequests > 0 ? palette.warn(eta) : eta, priority: 3 });

@@ -64,6 +64,12 @@ function pluralRequests(count: number): string {
   return `${formatCount(count)} slow ${count === 1 ? 'request' : 'requests'}`;
 }
 
+/** `paused (rate limit)` for a 429 pause, `paused (overloaded)` for a 529 one; null while not paused. */
+export function formatPause(totals: RunTotals): string | null {
+  if (!totals.paused) return null;
+  return totals.pauseReason === 'overloaded' ? 'paused (overloaded)' : 'paused (rate limit)';
+}
+
 /**
  * The plain log line:
  * `[00:01:20] 1,234/5,000 (24.7%) 15.4 items/s eta 4m05s | $0.12 → $0.49 of $5.00 | cache 10 | retries 3 | failed 2`.
@@ -82,6 +88,7 @@ export function formatProgressLine(totals: RunTotals): string {
   const fields = [head, formatMoney(totals), `cache ${formatCount(totals.cacheHits)}`];
   if (totals.dedupHits > 0) fields.push(`dedup ${formatCount(totals.dedupHits)}`);
   fields.push(`retries ${formatCount(totals.retries)}`, `failed ${formatCount(totals.failed)}`);
-  if (totals.paused) fields.push('paused (rate limit)');
+  const pause = formatPause(totals);
+  if (pause !== null) fields.push(pause);
   return fields.join(' | ');
 }

@@ -131,5 +131,6 @@ function createStartTotals(event: Extract<RunEvent, { type: 'run-started' }>): R
     rate: 0,
     etaMs: null,
     paused: false,
+    pauseReason: null,
   };
 }

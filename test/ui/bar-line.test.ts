@@ -37,6 +37,9 @@ describe('formatBarLine', () => {
     const line = formatBarLine(makeTotals({ paused: true, spentUsd: null, budgetUsd: null }), 200, plain);
     expect(line).toContain('paused (rate limit)');
     expect(line).toContain('cost unknown');
+    const overloaded = formatBarLine(makeTotals({ paused: true, pauseReason: 'overloaded' }), 60, plain);
+    expect(overloaded).toContain('paused (overloaded)');
+    expect(overloaded).not.toContain('rate limit');
   });
 
   it('shows slow requests, and keeps them longer than the rate when narrow', () => {

@@ -96,6 +96,7 @@ export function makeTotals(overrides: Partial<RunTotals> = {}): RunTotals {
     rate: 15.4,
     etaMs: 245_000,
     paused: false,
+    pauseReason: null,
     ...overrides,
   };
 }

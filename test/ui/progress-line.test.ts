@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEta, formatProgressLine, formatSlow } from '../../src/ui/progress-line.js';
+import { formatEta, formatPause, formatProgressLine, formatSlow } from '../../src/ui/progress-line.js';
 import { makeTotals } from './fixtures.js';
 
 describe('slow requests in the progress figures', () => {
@@ -30,5 +30,16 @@ describe('slow requests in the progress figures', () => {
   it('keeps the ETA on the tail while nothing there is slow', () => {
     const totals = makeTotals({ succeeded: 4995, failed: 2, inFlight: 3, etaMs: 900 });
     expect(formatEta(totals)).toBe('eta 0.9s');
+  });
+});
+
+describe('formatPause', () => {
+  it('names the cause of a pause: a 429 limit or a 529 overload, which is no rate limit', () => {
+    expect(formatPause(makeTotals())).toBeNull();
+    expect(formatPause(makeTotals({ paused: true, pauseReason: 'rate_limit' }))).toBe('paused (rate limit)');
+    const overloaded = makeTotals({ paused: true, pauseReason: 'overloaded' });
+    expect(formatPause(overloaded)).toBe('paused (overloaded)');
+    expect(formatProgressLine(overloaded)).toMatch(/ \| paused \(overloaded\)$/);
+    expect(formatProgressLine(overloaded)).not.toContain('rate limit');
   });
 });
