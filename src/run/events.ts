@@ -96,7 +96,18 @@ export type RunEvent =
   | { type: 'interrupted'; signal: string; abandoning: boolean }
   | { type: 'warning'; message: string }
   | { type: 'batch-submitted'; batchId: string; requests: number }
-  | { type: 'batch-progress'; batchId: string; status: string; completed: number; failed: number; total: number }
+  | {
+      type: 'batch-progress';
+      batchId: string;
+      status: string;
+      completed: number;
+      failed: number;
+      total: number;
+      /** Time since this run began waiting for its batches. */
+      waitedMs?: number;
+      /** Time until the next polling round. */
+      nextPollMs?: number;
+    }
   | { type: 'progress'; totals: RunTotals }
   | { type: 'run-finished'; summary: RunSummary };
 
