@@ -57,9 +57,10 @@ function buildSegments(totals: RunTotals, fraction: number | null, palette: Pale
   if (pause !== null) segments.push({ text: palette.warn(pause), priority: 1 });
   segments.push({ text: `${formatRate(totals.rate)}/s`, priority: 4 });
   const eta = formatEta(totals);
-  if (eta !== null) segments.push({ text: totals.slowRequests > 0 ? palette.warn(eta) : eta, priority: 3 });
+  // Hanging requests are the news while they last: on a narrow terminal they outlive the money figures.
+  if (eta !== null) segments.push(totals.slowRequests > 0 ? { text: palette.warn(eta), priority: 1 } : { text: eta, priority: 3 });
   const slow = formatSlow(totals);
-  if (slow !== null) segments.push({ text: palette.warn(slow), priority: 2 });
+  if (slow !== null) segments.push({ text: palette.warn(slow), priority: 1 });
   segments.push({ text: formatMoney(totals), priority: 1 });
   segments.push({ text: countLabel(totals.cacheHits + totals.dedupHits, 'cache', palette.dim), priority: 5 });
   segments.push({ text: countLabel(totals.retries, 'retries', palette.warn), priority: 4 });

@@ -53,5 +53,8 @@ describe('formatBarLine', () => {
     const line = formatBarLine(totals, 120, plain);
     expect(line).toContain('waiting on 3 slow requests (oldest 1m05s)');
     expect(line).not.toContain('eta');
+    // On a narrow terminal the wait outlives the money and failure counts.
+    const narrow = { ...totals, total: 40, succeeded: 39, failed: 0, inFlight: 1, slowRequests: 1, oldestInFlightMs: 15_000 };
+    expect(formatBarLine(narrow, 60, plain)).toBe('39/40 97.5% · waiting on 1 slow request (oldest 15s)');
   });
 });
