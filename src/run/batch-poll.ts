@@ -78,7 +78,10 @@ async function pollOnce(
     return undefined;
   }
   const { counts } = snapshot;
-  emit({ type: 'batch-progress', batchId: batch.id, status: snapshot.status, completed: counts.completed, failed: counts.failed, total: counts.total, ...timing });
+  // An ended batch is not polled again: a "next poll" would be wrong.
+  const next = snapshot.end === undefined ? { nextPollMs: timing.nextPollMs } : {};
+  const { completed, failed, total } = counts;
+  emit({ type: 'batch-progress', batchId: batch.id, status: snapshot.status, completed, failed, total, waitedMs: timing.waitedMs, ...next });
   if (snapshot.status !== batch.record.status && snapshot.end === undefined) {
     batch.record = { ...batch.record, status: snapshot.status };
     await ctx.output.saveBatch(batch.record);
