@@ -28,17 +28,20 @@ export async function pollUntilDone(ctx: BatchRunContext, interval: PollInterval
   const { emit } = ctx;
   let waitMs = interval.min;
   let started = false;
+  const waitStartedAt = ctx.now();
   for (;;) {
     const pending = [...ctx.tracked.values()].filter((batch) => batch.pending);
     if (pending.length === 0 || mustStopWaiting(ctx)) break;
     if (!started) {
       started = true;
-      emit({ type: 'phase-started', phase: 'polling', text: `waiting for ${describeBatches(pending.length)}` });
+      // Ctrl-C ends only the wait: saying so keeps users from waiting hours for fear of losing a paid batch.
+      const hint = `Ctrl-C leaves ${pending.length === 1 ? 'it' : 'them'} running`;
+      emit({ type: 'phase-started', phase: 'polling', text: `waiting for ${describeBatches(pending.length)} (${hint})` });
     }
     let ended = false;
     for (const batch of pending) {
       if (mustStopWaiting(ctx)) break;
-      const snapshot = await pollOnce(ctx, batch);
+      const snapshot = await pollOnce(ctx, batch, { waitedMs: ctx.now() - waitStartedAt, nextPollMs: waitMs });
       if (snapshot?.end !== undefined) ended = (await collectBatch(ctx, batch, snapshot)) || ended;
     }
     if (mustStopWaiting(ctx) || ![...ctx.tracked.values()].some((batch) => batch.pending)) break;
@@ -52,7 +55,11 @@ export async function pollUntilDone(ctx: BatchRunContext, interval: PollInterval
 }
 
 /** One poll: progress event, status saved when it changed. Undefined when the poll failed. */
-async function pollOnce(ctx: BatchRunContext, batch: TrackedBatch): Promise<BatchSnapshot | undefined> {
+async function pollOnce(
+  ctx: BatchRunContext,
+  batch: TrackedBatch,
+  timing: { waitedMs: number; nextPollMs: number },
+): Promise<BatchSnapshot | undefined> {
   const { emit, control } = ctx;
   let snapshot: BatchSnapshot;
   try {
@@ -71,7 +78,10 @@ async function pollOnce(ctx: BatchRunContext, batch: TrackedBatch): Promise<Batc
     return undefined;
   }
   const { counts } = snapshot;
-  emit({ type: 'batch-progress', batchId: batch.id, status: snapshot.status, completed: counts.completed, failed: counts.failed, total: counts.total });
+  // An ended batch is not polled again: a "next poll" would be wrong.
+  const next = snapshot.end === undefined ? { nextPollMs: timing.nextPollMs } : {};
+  const { completed, failed, total } = counts;
+  emit({ type: 'batch-progress', batchId: batch.id, status: snapshot.status, completed, failed, total, waitedMs: timing.waitedMs, ...next });
   if (snapshot.status !== batch.record.status && snapshot.end === undefined) {
     batch.record = { ...batch.record, status: snapshot.status };
     await ctx.output.saveBatch(batch.record);

@@ -15,6 +15,8 @@ export interface RunTotals extends TokenCounts {
   inFlight: number;
   /** Requests in flight that have waited unusually long (3× the run's typical latency, at least 10 s). */
   slowRequests: number;
+  /** Age of the oldest request in flight; null when none is. */
+  oldestInFlightMs: number | null;
   cacheHits: number;
   /** Requests answered by another identical request in this run (in-run dedup). */
   dedupHits: number;
@@ -35,9 +37,14 @@ export interface RunTotals extends TokenCounts {
   rate: number;
   /** Estimated time left; null when unknown. */
   etaMs: number | null;
-  /** True while dispatch is paused for a rate limit. */
+  /** True while dispatch is paused for a rate limit or an overload. */
   paused: boolean;
+  /** Why dispatch is paused (a 429 limit or a 529 overload); null when it is not. */
+  pauseReason: PauseReason | null;
 }
+
+/** What paused dispatch: the account's rate limit (429) or the provider's overload (529), which is not a limit. */
+export type PauseReason = 'rate_limit' | 'overloaded';
 
 export interface RunSummary extends RunTotals {
   stop: StopReason;
@@ -89,7 +96,18 @@ export type RunEvent =
   | { type: 'interrupted'; signal: string; abandoning: boolean }
   | { type: 'warning'; message: string }
   | { type: 'batch-submitted'; batchId: string; requests: number }
-  | { type: 'batch-progress'; batchId: string; status: string; completed: number; failed: number; total: number }
+  | {
+      type: 'batch-progress';
+      batchId: string;
+      status: string;
+      completed: number;
+      failed: number;
+      total: number;
+      /** Time since this run began waiting for its batches. */
+      waitedMs?: number;
+      /** Time until the next polling round. */
+      nextPollMs?: number;
+    }
   | { type: 'progress'; totals: RunTotals }
   | { type: 'run-finished'; summary: RunSummary };
 

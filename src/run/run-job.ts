@@ -104,6 +104,7 @@ async function startRealtime(config: RunConfig, template: PromptTemplate, deps: 
   return {
     reservedUsd: () => ledger?.reservedUsd ?? 0,
     paused: () => scheduler.paused,
+    pauseReason: () => scheduler.pauseReason,
     async work() {
       const seen = await dispatchAll(config, packer ?? processor, output, stats, control, deps.stdin, scan);
       if (stats.total === null) stats.setTotal(seen);

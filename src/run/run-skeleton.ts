@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ModelPrice } from '../cost/prices.js';
 import { formatProblems, prescan, type PrescanResult } from '../input/prescan.js';
 import type { PromptTemplate } from '../template/types.js';
-import type { EventSink, RunSummary, RunTotals } from './events.js';
+import type { EventSink, PauseReason, RunSummary, RunTotals } from './events.js';
 import { openRunOutput, type RunOutput } from './run-output.js';
 import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
@@ -50,6 +50,8 @@ export interface ModeRun {
   reservedUsd(): number;
   /** True while dispatch is paused for a rate limit. */
   paused(): boolean;
+  /** Why dispatch is paused; null when it is not (absent: a rate limit). */
+  pauseReason?(): PauseReason | null;
   /** Sends every pending item; resolves when all are done or the run stopped. */
   work(): Promise<void>;
   /** Releases what the mode opened; always called once `work` has ended. */
@@ -104,7 +106,7 @@ export async function runSkeleton(
       budgetUsd: config.budgetUsd ?? null,
       outputPath: output.paths.results,
     });
-    const snapshot = () => stats.snapshot({ reservedUsd: mode.reservedUsd(), paused: mode.paused() });
+    const snapshot = () => stats.snapshot({ reservedUsd: mode.reservedUsd(), paused: mode.paused(), pauseReason: mode.pauseReason?.() });
     const ticker = setInterval(() => emit({ type: 'progress', totals: snapshot() }), deps.progressTickMs ?? 250);
     ticker.unref();
     try {

@@ -2,7 +2,7 @@ import type { FailureClass } from '../journal/records.js';
 import { SlowRequests } from './slow-requests.js';
 import type { Usage } from '../providers/types.js';
 import { addTokens, zeroTokens, type TokenCounts } from '../usage/token-usage.js';
-import type { RunTotals } from './events.js';
+import type { PauseReason, RunTotals } from './events.js';
 
 export interface RunStatsOptions {
   /** Items this run will process; null when unknown (stdin). */
@@ -83,7 +83,7 @@ export class RunStats {
     return this.succeeded + this.failed;
   }
 
-  snapshot(live: { reservedUsd: number; paused: boolean }): RunTotals {
+  snapshot(live: { reservedUsd: number; paused: boolean; pauseReason?: PauseReason | null }): RunTotals {
     const elapsedMs = Math.max(0, this.#options.now() - this.#startedAt);
     const rate = elapsedMs > 0 ? (this.finished * 1000) / elapsedMs : 0;
     const remaining = this.#total === null ? null : Math.max(0, this.#total - this.finished);
@@ -97,6 +97,7 @@ export class RunStats {
       alreadyDone: this.#options.alreadyDone,
       inFlight: this.inFlight,
       slowRequests: this.requests.count(this.#options.now()),
+      oldestInFlightMs: this.requests.oldestAgeMs(this.#options.now()),
       cacheHits: this.cacheHits,
       dedupHits: this.dedupHits,
       retries: this.retries,
@@ -113,6 +114,7 @@ export class RunStats {
       rate,
       etaMs: remaining !== null && rate > 0 ? (remaining / rate) * 1000 : null,
       paused: live.paused,
+      pauseReason: live.paused ? (live.pauseReason ?? 'rate_limit') : null,
     };
   }
 

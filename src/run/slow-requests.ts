@@ -45,4 +45,11 @@ export class SlowRequests {
     for (const startedAt of this.#startedAt.values()) if (now - startedAt > threshold) slow += 1;
     return slow;
   }
+
+  /** Age at `now` of the oldest request in flight; null when none is. */
+  oldestAgeMs(now: number): number | null {
+    let oldest: number | null = null;
+    for (const startedAt of this.#startedAt.values()) if (oldest === null || startedAt < oldest) oldest = startedAt;
+    return oldest === null ? null : Math.max(0, now - oldest);
+  }
 }

@@ -54,7 +54,7 @@ export type RefusalVerdict =
   | { action: 'item-only'; reason: string }
   | { action: 'pause'; cut: boolean; pauseMs?: number; reason: string };
 
-const OVERLOADED_STATUS = 529;
+export const OVERLOADED_STATUS = 529;
 /** Sub-windows of the answer counter: the window slides in steps of windowMs / SLOTS. */
 const SLOTS = 10;
 

@@ -1,6 +1,6 @@
 import type Bottleneck from 'bottleneck';
 import type { ProviderId } from '../providers/types.js';
-import type { RunEvent } from '../run/events.js';
+import type { PauseReason, RunEvent } from '../run/events.js';
 
 /** Options for `createScheduler`. */
 export interface SchedulerOptions {
@@ -77,6 +77,8 @@ export interface Scheduler {
   readonly queued: number;
   /** True while dispatch is held by a rate-limit pause (for `RunTotals.paused`). */
   readonly paused: boolean;
+  /** Why dispatch is held (a 429 limit or a 529 overload); null while it is not. */
+  readonly pauseReason: PauseReason | null;
   /** The rates being applied now (after learning and AIMD); absent means unlimited. */
   readonly limits: { rpm?: number; tpm?: number; inputTpm?: number; outputTpm?: number };
   /** Start nothing new; queued jobs reject with SchedulerStoppedError. Running tasks finish. */

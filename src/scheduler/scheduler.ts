@@ -1,5 +1,5 @@
 import type Bottleneck from 'bottleneck';
-import type { RunEvent } from '../run/events.js';
+import type { PauseReason, RunEvent } from '../run/events.js';
 import { AdaptiveRate } from './adaptive-rate.js';
 import { buildLimiters, disconnectLimiters, type LimiterSet } from './build-limiters.js';
 import {
@@ -22,7 +22,7 @@ import {
   tokenCharge,
 } from './limiter-settings.js';
 import { LocalSlots } from './local-slots.js';
-import { PauseEvidence } from './pause-evidence.js';
+import { OVERLOADED_STATUS, PauseEvidence } from './pause-evidence.js';
 import { PauseGate } from './pause-gate.js';
 import { parseRateLimitHeaders, type RateLimitSnapshot } from './rate-limit-headers.js';
 import { RateMeter } from './rate-meter.js';
@@ -92,6 +92,8 @@ class LimitedScheduler implements Scheduler {
   private seeds: Partial<Record<Limit, number>> = {};
   private running = 0;
   private stopped = false;
+  /** What caused the current (or last) pause; read only while the gate is closed. */
+  private pauseCause: PauseReason = 'rate_limit';
   /** In-process concurrency slots; undefined when clustered, where bottleneck bounds it across processes. */
   private readonly slots: LocalSlots | undefined;
 
@@ -124,6 +126,10 @@ class LimitedScheduler implements Scheduler {
 
   get paused(): boolean {
     return this.gate.closed;
+  }
+
+  get pauseReason(): PauseReason | null {
+    return this.gate.closed ? this.pauseCause : null;
   }
 
   get limits(): { rpm?: number; tpm?: number; inputTpm?: number; outputTpm?: number } {
@@ -199,6 +205,8 @@ class LimitedScheduler implements Scheduler {
       this.limiters.markPaused(decision.pauseUntil);
       this.update(this.limiters.requests, { reservoir: 0 });
       this.gate.pauseUntil(decision.pauseUntil);
+      // The UI says "overloaded" for a 529: calling the provider's overload a rate limit misleads.
+      this.pauseCause = notice.status === OVERLOADED_STATUS ? 'overloaded' : 'rate_limit';
     }
     if (decision.newWindow) {
       const rate = verdict.cut && this.appliedRpm !== undefined ? `, then ${Math.round(this.appliedRpm)} requests/min` : '';

@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { RunTotals } from '../run/events.js';
 import type { Palette } from './color.js';
 import { formatCount, formatPercent, formatRate } from './format.js';
-import { formatDoneOfTotal, formatEta, formatMoney, progressFraction } from './progress-line.js';
+import { formatDoneOfTotal, formatEta, formatMoney, formatPause, formatSlow, progressFraction } from './progress-line.js';
 
 /** Narrower than this a bar says nothing; wider, it only pushes figures off screen. */
 const MIN_BAR_WIDTH = 10;
@@ -53,10 +53,14 @@ function buildSegments(totals: RunTotals, fraction: number | null, palette: Pale
   const head =
     fraction === null ? formatDoneOfTotal(totals) : `${formatDoneOfTotal(totals)} ${formatPercent(fraction)}`;
   const segments: Segment[] = [{ text: palette.bold(head), priority: 0 }];
-  if (totals.paused) segments.push({ text: palette.warn('paused (rate limit)'), priority: 1 });
+  const pause = formatPause(totals);
+  if (pause !== null) segments.push({ text: palette.warn(pause), priority: 1 });
   segments.push({ text: `${formatRate(totals.rate)}/s`, priority: 4 });
   const eta = formatEta(totals);
-  if (eta !== null) segments.push({ text: eta, priority: 3 });
+  // Hanging requests are the news while they last: on a narrow terminal they outlive the money figures.
+  if (eta !== null) segments.push(totals.slowRequests > 0 ? { text: palette.warn(eta), priority: 1 } : { text: eta, priority: 3 });
+  const slow = formatSlow(totals);
+  if (slow !== null) segments.push({ text: palette.warn(slow), priority: 1 });
   segments.push({ text: formatMoney(totals), priority: 1 });
   segments.push({ text: countLabel(totals.cacheHits + totals.dedupHits, 'cache', palette.dim), priority: 5 });
   segments.push({ text: countLabel(totals.retries, 'retries', palette.warn), priority: 4 });

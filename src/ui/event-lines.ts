@@ -64,9 +64,13 @@ const formatters: LineFormatters = {
   warning: (event, { palette }) => palette.warn(`warning: ${clean(event.message)}`),
   'batch-submitted': (event) =>
     `submitted batch ${clean(event.batchId)} with ${formatCount(event.requests)} requests`,
-  'batch-progress': (event) =>
-    `batch ${clean(event.batchId)}: ${clean(event.status)}, ${formatCount(event.completed)}/` +
-    `${formatCount(event.total)} done, ${formatCount(event.failed)} failed`,
+  'batch-progress': (event) => {
+    const line =
+      `batch ${clean(event.batchId)}: ${clean(event.status)}, ${formatCount(event.completed)}/` +
+      `${formatCount(event.total)} done, ${formatCount(event.failed)} failed`;
+    const wait = formatBatchWait(event);
+    return wait.length === 0 ? line : `${line} (${wait.join(', ')})`;
+  },
   progress: () => null,
   'run-finished': () => null,
 };
@@ -144,4 +148,12 @@ function formatLearnedLimits(event: EventOf<'rate-limits-learned'>): string {
 function clean(text: string): string {
   const safe = sanitizeText(text);
   return safe.length > MAX_MESSAGE_CHARS ? `${safe.slice(0, MAX_MESSAGE_CHARS - 1)}…` : safe;
+}
+
+/** `waited 2m10s`, `next poll in 7.5s`: what a batch wait has cost so far and when the next news can come. */
+export function formatBatchWait(event: { waitedMs?: number; nextPollMs?: number }): string[] {
+  const parts: string[] = [];
+  if (event.waitedMs !== undefined) parts.push(`waited ${formatDuration(event.waitedMs)}`);
+  if (event.nextPollMs !== undefined) parts.push(`next poll in ${formatDuration(event.nextPollMs)}`);
+  return parts;
 }

@@ -32,11 +32,11 @@
  * `stop` is one of `completed`, `budget`, `fatal`, `interrupted`.
  *
  * RunTotals: `total` (number\|null), `succeeded`, `failed`, `failedByClass` ({errorClass: count}),
- * `alreadyDone`, `inFlight`, `slowRequests`, `cacheHits`, `dedupHits`, `retries`, `retriesByClass` ({errorClass: count}),
+ * `alreadyDone`, `inFlight`, `slowRequests`, `oldestInFlightMs`, `cacheHits`, `dedupHits`, `retries`, `retriesByClass` ({errorClass: count}),
  * `requestsSent`, `inputTokens` (including cached), `outputTokens`, `cachedInputTokens`, `cacheWriteTokens`,
  * `reasoningTokens`, `spentUsd` (number\|null), `projectedUsd` (number\|null), `otherModeUsd` (number\|null: the
  * same tokens in the other mode), `budgetUsd` (number\|null), `reservedUsd`, `elapsedMs`, `rate` (items/s),
- * `etaMs` (number\|null), `paused` (boolean).
+ * `etaMs` (number\|null), `paused` (boolean), `pauseReason` (`rate_limit`\|`overloaded`\|null).
  *
  * Example: `{"ts":"2025-01-31T12:00:04.120Z","type":"rate-limited","pauseMs":12000,"status":429,"reason":"rate limited"}`
  */

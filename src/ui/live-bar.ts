@@ -109,7 +109,8 @@ export function createLiveBar(options: LiveBarOptions): LiveBar {
     },
     finish(totals) {
       api.hide();
-      terminal.write(`${formatBarLine(totals, terminal.columns, palette)}\n`);
+      // The run is over: an ETA would only mislead (an interrupted run showed "eta 0.5s" for items it abandoned).
+      terminal.write(`${formatBarLine({ ...totals, etaMs: null, slowRequests: 0 }, terminal.columns, palette)}\n`);
     },
   };
   return api;

@@ -4,6 +4,7 @@
  * open phase and shows the latest; it stops when the last one finishes. Only one ora instance spins at a
  * time: ora hooks the stream's `write` and warns about concurrent spinners.
  */
+import { stripVTControlCharacters } from 'node:util';
 import ora, { type Ora } from 'ora';
 import type { Phase } from '../run/events.js';
 import type { Palette } from './color.js';
@@ -16,7 +17,7 @@ export interface PhaseSpinner {
   start(phase: Phase, text: string): void;
   /** Closes a phase, printing `✔ text` above; the spinner stops with the last open phase. */
   finish(phase: Phase, text: string): void;
-  /** Extra words after the current phase's text, e.g. a batch's counts while polling. */
+  /** Extra words after the current phase's text, e.g. a batch's counts while polling; ` · ` separates parts dropped from the end on a narrow terminal. */
   setDetail(detail: string): void;
   /** Prints a line above the spinner (or just a line when idle). */
   printAbove(line: string): void;
@@ -31,6 +32,21 @@ export interface PhaseSpinnerOptions {
   colored: boolean;
 }
 
+/** The frame and the space after it, before the spinner's text. */
+const SPINNER_FRAME_WIDTH = 3;
+const DETAIL_SEPARATOR = ' · ';
+
+/**
+ * The detail's leading parts that fit after `text` in `width` columns: a spinner line that wraps leaves a
+ * copy of itself on screen at every redraw, so whole parts go rather than the line breaking mid-word.
+ */
+export function fitDetail(text: string, detail: string, width: number): string {
+  if (detail === '') return '';
+  const parts = detail.split(DETAIL_SEPARATOR);
+  while (parts.length > 0 && stripVTControlCharacters(text).length + 1 + parts.join(DETAIL_SEPARATOR).length > width) parts.pop();
+  return parts.join(DETAIL_SEPARATOR);
+}
+
 /** A spinner over `terminal`; nothing is drawn until a phase starts. */
 export function createPhaseSpinner(options: PhaseSpinnerOptions): PhaseSpinner {
   const { terminal, palette } = options;
@@ -41,7 +57,8 @@ export function createPhaseSpinner(options: PhaseSpinnerOptions): PhaseSpinner {
   const currentText = () => {
     const texts = [...open.values()];
     const text = texts[texts.length - 1] ?? '';
-    return detail === '' ? text : `${text} ${palette.dim(detail)}`;
+    const fitted = fitDetail(text, detail, terminal.columns - SPINNER_FRAME_WIDTH);
+    return fitted === '' ? text : `${text} ${palette.dim(fitted)}`;
   };
 
   const writeAbove = (line: string) => {

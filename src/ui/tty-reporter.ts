@@ -7,7 +7,7 @@ import { zeroTokens } from '../usage/token-usage.js';
 import type { ChalkInstance } from 'chalk';
 import type { RunEvent, RunTotals } from '../run/events.js';
 import { createPalette } from './color.js';
-import { createEventLiner, formatLine } from './event-lines.js';
+import { createEventLiner, formatBatchWait, formatLine } from './event-lines.js';
 import { formatCount } from './format.js';
 import { formatSummary } from './format-summary.js';
 import { createLiveBar } from './live-bar.js';
@@ -22,6 +22,8 @@ export interface TtyReporterOptions {
   color: ChalkInstance;
   /** Starts the run-started line. */
   command: string;
+  /** Keeps the batch wait's elapsed time and next poll counting between polls. @default Date.now */
+  now?: () => number;
 }
 
 /** A reporter that draws spinners and a live bar. Call `close` in a `finally`: it stops their timers. */
@@ -33,9 +35,23 @@ export function createTtyReporter(options: TtyReporterOptions): Reporter {
   const terminal = createTerminal(stream);
   const bar = createLiveBar({ stream, terminal, palette });
   const spinner = createPhaseSpinner({ terminal, palette, colored: color.level > 0 });
+  const now = options.now ?? Date.now;
   let totals: RunTotals | null = null;
   let running = false;
   let closed = false;
+  /** The last batch poll and when it arrived, so the spinner's wait figures keep moving between polls. */
+  let lastPoll: { event: Extract<RunEvent, { type: 'batch-progress' }>; at: number } | null = null;
+
+  const showPollDetail = () => {
+    if (lastPoll === null) return;
+    const { event, at } = lastPoll;
+    const since = Math.max(0, now() - at);
+    const wait = formatBatchWait({
+      waitedMs: event.waitedMs === undefined ? undefined : event.waitedMs + since,
+      nextPollMs: event.nextPollMs === undefined ? undefined : Math.max(0, event.nextPollMs - since),
+    });
+    spinner.setDetail([`${formatCount(event.completed)}/${formatCount(event.total)}`, ...wait].join(' · '));
+  };
 
   const printAbove = (line: string) => {
     if (spinner.isSpinning) spinner.printAbove(line);
@@ -53,6 +69,7 @@ export function createTtyReporter(options: TtyReporterOptions): Reporter {
 
   const handlers: { [K in RunEvent['type']]?: (event: Extract<RunEvent, { type: K }>) => void } = {
     'phase-started': (event) => {
+      if (event.phase === 'polling') lastPoll = null;
       bar.hide();
       spinner.start(event.phase, formatLine(event, context) ?? '');
     },
@@ -68,13 +85,15 @@ export function createTtyReporter(options: TtyReporterOptions): Reporter {
     },
     progress: (event) => {
       totals = event.totals;
+      if (spinner.isSpinning) showPollDetail();
       if (bar.isVisible) bar.update(event.totals);
       else showBarIfIdle();
     },
     'batch-progress': (event) => {
       const line = liner(event);
       if (line !== null) printAbove(line);
-      spinner.setDetail(`${formatCount(event.completed)}/${formatCount(event.total)}`);
+      lastPoll = { event, at: now() };
+      showPollDetail();
     },
     'run-finished': (event) => {
       running = false;
@@ -115,6 +134,7 @@ function createStartTotals(event: Extract<RunEvent, { type: 'run-started' }>): R
     alreadyDone: event.alreadyDone,
     inFlight: 0,
     slowRequests: 0,
+    oldestInFlightMs: null,
     cacheHits: 0,
     dedupHits: 0,
     retries: 0,
@@ -130,5 +150,6 @@ function createStartTotals(event: Extract<RunEvent, { type: 'run-started' }>): R
     rate: 0,
     etaMs: null,
     paused: false,
+    pauseReason: null,
   };
 }

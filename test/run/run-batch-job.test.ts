@@ -67,6 +67,13 @@ describe.each(PROVIDERS)('runBatchJob with %s', (provider) => {
     expect(types).toContain('batch-submitted');
     expect(types).toContain('batch-progress');
     expect(types.at(-1)).toBe('run-finished');
+    // The wait tells the user how long it has lasted, when the next news can come, and that Ctrl-C is safe.
+    const polling = deps.events.find((event) => event.type === 'phase-started' && event.phase === 'polling');
+    expect(polling).toMatchObject({ text: 'waiting for 1 batch (Ctrl-C leaves it running)' });
+    const progress = deps.events.find((event) => event.type === 'batch-progress');
+    expect(progress).toMatchObject({ waitedMs: expect.any(Number), nextPollMs: 10 });
+    // The last poll saw the batch end: nothing more is polled, so no "next poll" is announced.
+    expect(deps.events.findLast((event) => event.type === 'batch-progress')).not.toHaveProperty('nextPollMs');
   });
 
   it('re-attaches after a stop right after submission: one batch on the server, every item collected once', async () => {

@@ -29,3 +29,15 @@ describe('SlowRequests', () => {
     expect(slow.thresholdMs()).toBe(MIN_SLOW_MS);
   });
 });
+
+describe('SlowRequests.oldestAgeMs', () => {
+  it('is the age of the oldest request still in flight, null when none is', () => {
+    const slow = new SlowRequests();
+    expect(slow.oldestAgeMs(0)).toBeNull();
+    const first = slow.start(1_000);
+    slow.start(5_000);
+    expect(slow.oldestAgeMs(21_000)).toBe(20_000);
+    slow.end(first, 22_000);
+    expect(slow.oldestAgeMs(22_000)).toBe(17_000);
+  });
+});

@@ -166,6 +166,8 @@ describe('createScheduler', () => {
     const limited = events.filter((event) => event.type === 'rate-limited');
     expect(limited).toHaveLength(2);
     expect(limited[1]).toMatchObject({ status: 529, pauseMs: 100 });
+    // The display must not call the provider's overload a rate limit.
+    expect(scheduler.pauseReason).toBe('overloaded');
     // One decrease of 0.7 from the flag (6000 → 4200 requests/min); the 529 pauses without another cut.
     expect(scheduler.limits.rpm).toBeCloseTo(4200);
     scheduler.reportRefused(limitReached(100));
@@ -246,14 +248,17 @@ describe('adaptive limits through the scheduler', () => {
   it('cuts flag rates on a 429, reports the pause, and climbs back with successes', async () => {
     const { scheduler } = track(startRecording({ concurrency: 8, rpm: 1000, tpm: 100_000 }));
     expect(scheduler.limits).toEqual({ rpm: 1000, tpm: 100_000 });
+    expect(scheduler.pauseReason).toBeNull();
     scheduler.reportRefused(limitReached(150));
     expect(scheduler.paused).toBe(true);
+    expect(scheduler.pauseReason).toBe('rate_limit');
     expect(scheduler.limits.rpm).toBeCloseTo(700);
     expect(scheduler.limits.tpm).toBeCloseTo(70_000);
     for (let i = 0; i < 10; i += 1) scheduler.reportSuccess();
     expect(scheduler.limits.rpm).toBeCloseTo(700);
     await sleep(1100);
     expect(scheduler.paused).toBe(false);
+    expect(scheduler.pauseReason).toBeNull();
     for (let i = 0; i < 10; i += 1) scheduler.reportSuccess();
     expect(scheduler.limits.rpm).toBeGreaterThan(780);
     for (let i = 0; i < 30; i += 1) scheduler.reportSuccess();

@@ -37,5 +37,24 @@ describe('formatBarLine', () => {
     const line = formatBarLine(makeTotals({ paused: true, spentUsd: null, budgetUsd: null }), 200, plain);
     expect(line).toContain('paused (rate limit)');
     expect(line).toContain('cost unknown');
+    const overloaded = formatBarLine(makeTotals({ paused: true, pauseReason: 'overloaded' }), 60, plain);
+    expect(overloaded).toContain('paused (overloaded)');
+    expect(overloaded).not.toContain('rate limit');
+  });
+
+  it('shows slow requests, and keeps them longer than the rate when narrow', () => {
+    const totals = makeTotals({ slowRequests: 2, oldestInFlightMs: 45_000 });
+    expect(formatBarLine(totals, 200, plain)).toContain('eta 4m05s · 2 slow (oldest 45s) ·');
+    expect(formatBarLine(totals, 80, plain)).toContain('2 slow (oldest 45s)');
+  });
+
+  it('says the run waits on slow requests instead of a countdown ETA', () => {
+    const totals = makeTotals({ succeeded: 4995, failed: 2, inFlight: 3, slowRequests: 3, oldestInFlightMs: 65_000, etaMs: 900 });
+    const line = formatBarLine(totals, 120, plain);
+    expect(line).toContain('waiting on 3 slow requests (oldest 1m05s)');
+    expect(line).not.toContain('eta');
+    // On a narrow terminal the wait outlives the money and failure counts.
+    const narrow = { ...totals, total: 40, succeeded: 39, failed: 0, inFlight: 1, slowRequests: 1, oldestInFlightMs: 15_000 };
+    expect(formatBarLine(narrow, 60, plain)).toBe('39/40 97.5% · waiting on 1 slow request (oldest 15s)');
   });
 });

@@ -35,6 +35,8 @@ describe('createEventLiner', () => {
     expect(liner(event)).toBe('batch b1: in_progress, 10/100 done, 0 failed');
     expect(liner({ ...event, completed: 50 })).toBeNull();
     expect(liner({ ...event, status: 'completed', completed: 100 })).toBe('batch b1: completed, 100/100 done, 0 failed');
+    const timed = { ...event, batchId: 'b2', waitedMs: 130_000, nextPollMs: 7_500 };
+    expect(liner(timed)).toBe('batch b2: in_progress, 10/100 done, 0 failed (waited 2m10s, next poll in 7.5s)');
   });
 
   it('prints learned limits once per change', () => {

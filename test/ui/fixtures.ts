@@ -76,6 +76,7 @@ export function makeTotals(overrides: Partial<RunTotals> = {}): RunTotals {
     alreadyDone: 0,
     inFlight: 16,
     slowRequests: 0,
+    oldestInFlightMs: null,
     cacheHits: 10,
     dedupHits: 0,
     retries: 3,
@@ -95,6 +96,7 @@ export function makeTotals(overrides: Partial<RunTotals> = {}): RunTotals {
     rate: 15.4,
     etaMs: 245_000,
     paused: false,
+    pauseReason: null,
     ...overrides,
   };
 }

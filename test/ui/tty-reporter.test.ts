@@ -33,7 +33,8 @@ describe('tty reporter', () => {
     expect(text).toContain('warning: model answered in prose');
     expect(text).toContain('interrupted (SIGINT)');
     // The final bar stays on screen above the summary.
-    expect(text).toMatch(/5,000\/5,000 100\.0% · 15\.4\/s · eta 0\.0s · \$0\.49 → \$0\.49 of \$5\.00/);
+    // ... without an ETA: the run is over.
+    expect(text).toMatch(/5,000\/5,000 100\.0% · 15\.4\/s · \$0\.49 → \$0\.49 of \$5\.00/);
     expect(text).toContain('completed in 5m24s with 2 failed items');
     expect(stream.text()).toMatch(SGR);
   });
