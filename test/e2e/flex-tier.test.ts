@@ -1,25 +1,12 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MockServer } from '../../src/mock/server.js';
-import { FIXTURES, makeTempDir, runCli } from '../helpers/cli.js';
-import { openaiEnv, readFailures, readResults, startServer, writeItems } from '../helpers/e2e.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, runCli } from '../helpers/cli.js';
+import { openaiEnv, readFailures, readResults, useMockServer, writeItems } from '../helpers/e2e.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
 const common = ['-t', TEMPLATE, '-m', 'gpt-5-mini', '--no-cache'];
 
-let server: MockServer;
-let temp: ReturnType<typeof makeTempDir>;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  temp?.cleanup();
-  server.resetStats();
-});
+const e2e = useMockServer();
 
 const events = (stderr: string) =>
   stderr
@@ -29,19 +16,18 @@ const events = (stderr: string) =>
 
 describe('--service-tier flex, end to end through the CLI', () => {
   it('costs half of the default tier; "resource unavailable" 429s are retried without pausing or cutting the rate', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     writeItems(input, 8, (i) => (i <= 3 ? ' [[flex-unavailable:2]]' : ''));
-    const standardOut = join(temp.dir, 'standard.jsonl');
-    expect((await runCli(['run', input, ...common, '--quiet', '-o', standardOut], { env: openaiEnv(server) })).code).toBe(0);
-    server.resetStats();
+    const standardOut = join(e2e.dir(), 'standard.jsonl');
+    expect((await runCli(['run', input, ...common, '--quiet', '-o', standardOut], { env: openaiEnv(e2e.server) })).code).toBe(0);
+    e2e.server.resetStats();
 
-    const flexOut = join(temp.dir, 'flex.jsonl');
-    const flex = await runCli(['run', input, ...common, '--service-tier', 'flex', '--log-json', '-o', flexOut], { env: openaiEnv(server) });
+    const flexOut = join(e2e.dir(), 'flex.jsonl');
+    const flex = await runCli(['run', input, ...common, '--service-tier', 'flex', '--log-json', '-o', flexOut], { env: openaiEnv(e2e.server) });
     expect(flex.code).toBe(0);
-    expect(server.requests().every((request) => (request.body as { service_tier?: string }).service_tier === 'flex')).toBe(true);
+    expect(e2e.server.requests().every((request) => (request.body as { service_tier?: string }).service_tier === 'flex')).toBe(true);
     // 3 items × 2 unavailable answers, then every item answered.
-    expect(server.stats().requests).toBe(8 + 6);
+    expect(e2e.server.stats().requests).toBe(8 + 6);
     const log = events(flex.stderr);
     expect(log.filter((event) => event.type === 'retry-scheduled')).toHaveLength(6);
     expect(log.some((event) => event.type === 'rate-limited')).toBe(false);
@@ -56,14 +42,13 @@ describe('--service-tier flex, end to end through the CLI', () => {
   });
 
   it('--flex-fallback 2 sends an item on the default tier after two unavailable answers, billed at the standard price', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     writeItems(input, 2, (i) => (i === 1 ? ' [[flex-unavailable:99]]' : ''));
-    const out = join(temp.dir, 'out.jsonl');
-    const result = await runCli(['run', input, ...common, '--service-tier', 'flex', '--flex-fallback', '2', '--quiet', '-o', out], { env: openaiEnv(server) });
+    const out = join(e2e.dir(), 'out.jsonl');
+    const result = await runCli(['run', input, ...common, '--service-tier', 'flex', '--flex-fallback', '2', '--quiet', '-o', out], { env: openaiEnv(e2e.server) });
     expect(result.code).toBe(0);
-    expect(readFailures(join(temp.dir, 'out.failed.jsonl'))).toHaveLength(0);
-    const tiers = server.requests().map((request) => (request.body as { service_tier?: string }).service_tier);
+    expect(readFailures(join(e2e.dir(), 'out.failed.jsonl'))).toHaveLength(0);
+    const tiers = e2e.server.requests().map((request) => (request.body as { service_tier?: string }).service_tier);
     expect(tiers.filter((tier) => tier === 'default')).toHaveLength(1);
     const [fallen, flexed] = ['item-1', 'item-2'].map((id) => readResults(out).find((record) => record.id === id));
     expect(fallen?.attempts).toBe(3);
@@ -72,24 +57,22 @@ describe('--service-tier flex, end to end through the CLI', () => {
   });
 
   it('without a fallback, an item that never finds capacity is a rate_limit dead letter after --max-retries', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     writeItems(input, 1, () => ' [[flex-unavailable:99]]');
-    const out = join(temp.dir, 'out.jsonl');
-    const result = await runCli(['run', input, ...common, '--service-tier', 'flex', '--max-retries', '1', '--quiet', '-o', out], { env: openaiEnv(server) });
+    const out = join(e2e.dir(), 'out.jsonl');
+    const result = await runCli(['run', input, ...common, '--service-tier', 'flex', '--max-retries', '1', '--quiet', '-o', out], { env: openaiEnv(e2e.server) });
     expect(result.code).toBe(1);
-    expect(readFailures(join(temp.dir, 'out.failed.jsonl'))[0]?.error).toMatchObject({ class: 'rate_limit', status: 429, code: 'resource_unavailable' });
+    expect(readFailures(join(e2e.dir(), 'out.failed.jsonl'))[0]?.error).toMatchObject({ class: 'rate_limit', status: 429, code: 'resource_unavailable' });
   });
 
   it('estimate shows realtime, flex and batch side by side', async () => {
-    temp = makeTempDir();
-    const input = join(temp.dir, 'items.jsonl');
+    const input = join(e2e.dir(), 'items.jsonl');
     writeItems(input, 5);
-    const result = await runCli(['estimate', input, ...common], { env: openaiEnv(server) });
+    const result = await runCli(['estimate', input, ...common], { env: openaiEnv(e2e.server) });
     expect(result.code).toBe(0);
     const cost = (label: string) => Number(new RegExp(`${label}\\s+\\$([0-9.]+)`).exec(result.stdout + result.stderr)?.[1]);
     expect(cost('cost, realtime on the flex tier')).toBeCloseTo(cost('cost, batch mode'), 6);
     expect(cost('cost, realtime ')).toBeGreaterThan(cost('cost, realtime on the flex tier'));
-    expect(server.stats().requests).toBe(0);
+    expect(e2e.server.stats().requests).toBe(0);
   });
 });
