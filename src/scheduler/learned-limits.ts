@@ -14,6 +14,9 @@ export interface LearnedLimits {
 /** The buckets a run may pace by, named like {@link LearnedLimits}' token keys. */
 export const TOKEN_LIMITS = ['tpm', 'inputTpm', 'outputTpm'] as const;
 export type TokenLimit = (typeof TOKEN_LIMITS)[number];
+/** Every limit a provider paces us by: requests, then the token kinds. */
+export const LIMITS = ['rpm', ...TOKEN_LIMITS] as const;
+export type Limit = (typeof LIMITS)[number];
 
 /**
  * Share of a learned limit the buckets refill at: timers only ever fire late and the provider's bucket
@@ -42,7 +45,7 @@ export function limitsFromSnapshot(snapshot: RateLimitSnapshot): LearnedLimits {
 }
 
 /** The window a snapshot reports for one of our buckets. */
-export function windowFor(snapshot: RateLimitSnapshot, limit: 'rpm' | TokenLimit): RateLimitWindow | undefined {
+export function windowFor(snapshot: RateLimitSnapshot, limit: Limit): RateLimitWindow | undefined {
   if (limit === 'rpm') return snapshot.requests;
   if (limit === 'inputTpm') return snapshot.inputTokens;
   if (limit === 'outputTpm') return snapshot.outputTokens;

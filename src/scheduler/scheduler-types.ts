@@ -44,6 +44,8 @@ export interface ActualTokens {
 export interface DispatchTicket {
   /** Running totals of what had been sent, this request included, when it left (see `correctedLevel`). */
   readonly sent: Readonly<Record<string, number>>;
+  /** What was sent and still unanswered when it left, itself excluded: answers may arrive out of order. */
+  readonly unansweredBefore: Readonly<Record<string, number>>;
 }
 
 /** A 429 or 529 that reached the retry layer. */

@@ -8,6 +8,8 @@ import {
   limitsDiffer,
   limitsFromSnapshot,
   TOKEN_LIMITS,
+  LIMITS,
+  type Limit,
   windowFor,
   type LearnedLimits,
   type TokenLimit,
@@ -56,7 +58,6 @@ interface TokenBucketState {
   capacity: number;
 }
 
-type Limit = 'rpm' | TokenLimit;
 
 const noop = (): void => undefined;
 
@@ -87,10 +88,14 @@ class LimitedScheduler implements Scheduler {
   };
   /** Running totals of what was sent per limit, for correcting a bucket from a later `remaining`. */
   private readonly sentTotals: Record<Limit, number> = { rpm: 0, tpm: 0, inputTpm: 0, outputTpm: 0 };
+  /** What is sent and not yet answered, per limit: the most a later answer's `remaining` may not yet count. */
+  private readonly unansweredTotals: Record<Limit, number> = { rpm: 0, tpm: 0, inputTpm: 0, outputTpm: 0 };
   private anthropicLimits = false;
   /** Levels for buckets that appear with the snapshot being learned: its `remaining`, corrected. */
   private seeds: Partial<Record<Limit, number>> = {};
   private running = 0;
+  /** Requests past the request limiter, still waiting for tokens or a pause, so not yet in `sentTotals`. */
+  private admitted = 0;
   private stopped = false;
   /** What caused the current (or last) pause; read only while the gate is closed. */
   private pauseCause: PauseReason = 'rate_limit';
@@ -279,24 +284,35 @@ class LimitedScheduler implements Scheduler {
   ): Promise<void> {
     if (job.done) return;
     const charges = chargesOf(cost);
-    for (const kind of TOKEN_LIMITS) {
-      if (this.tokenBuckets[kind].applied !== undefined && charges[kind] > 0) await this.chargeTokens(kind, charges[kind]);
+    // Until it is counted in `sentTotals`, a request has left the request bucket without our knowing.
+    this.admitted += 1;
+    try {
+      for (const kind of TOKEN_LIMITS) {
+        if (this.tokenBuckets[kind].applied !== undefined && charges[kind] > 0) await this.chargeTokens(kind, charges[kind]);
+      }
+      if (this.gate.closed) await this.gate.pass();
+    } finally {
+      this.admitted -= 1;
     }
-    if (this.gate.closed) await this.gate.pass();
     if (job.done) return;
     job.done = true;
     this.pending.delete(job);
     this.running += 1;
     this.meter.record(this.now());
-    this.sentTotals.rpm += 1;
-    for (const kind of TOKEN_LIMITS) this.sentTotals[kind] += charges[kind];
-    const ticket: DispatchTicket = { sent: { ...this.sentTotals } };
+    const unansweredBefore = { ...this.unansweredTotals };
+    const own: Record<Limit, number> = { rpm: 1, ...charges };
+    for (const limit of LIMITS) {
+      this.sentTotals[limit] += own[limit];
+      this.unansweredTotals[limit] += own[limit];
+    }
+    const ticket: DispatchTicket = { sent: { ...this.sentTotals }, unansweredBefore };
     try {
       resolve(await task(ticket));
     } catch (error) {
       reject(error);
     } finally {
       this.running -= 1;
+      for (const limit of LIMITS) this.unansweredTotals[limit] -= own[limit];
     }
   }
 
@@ -322,11 +338,12 @@ class LimitedScheduler implements Scheduler {
     if (next.rpm !== undefined) this.discoveredRpm = undefined;
     this.aimd.setUncapped(this.discoveredRpm !== undefined);
     this.seeds = {};
-    for (const limit of ['rpm', ...TOKEN_LIMITS] as const) {
+    for (const limit of LIMITS) {
       const remaining = windowFor(snapshot, limit)?.remaining;
       const limitValue = next[limit];
       if (remaining === undefined || limitValue === undefined) continue;
-      this.seeds[limit] = correctedLevel(remaining, this.sentSince(limit, ticket), learnedBucketCapacity(limitValue));
+      // A new bucket's level is a raise from nothing: the same caution as `correctionTarget`.
+      this.seeds[limit] = correctedLevel(remaining, this.sentSince(limit, ticket) + (ticket?.unansweredBefore[limit] ?? 0), learnedBucketCapacity(limitValue));
     }
     this.applyRates(true);
     this.emit({ type: 'rate-limits-learned', ...next, source: `${snapshot.source} rate-limit headers` });
@@ -348,18 +365,33 @@ class LimitedScheduler implements Scheduler {
     for (const { limit, limiter, capacity } of limits) {
       const remaining = windowFor(snapshot, limit)?.remaining;
       if (limiter === undefined || remaining === undefined) continue;
-      const target = correctedLevel(remaining, this.sentSince(limit, ticket), capacity);
       void limiter
         .currentReservoir()
-        // Set, not incremented: two answers read in the same turn must not both subtract.
-        .then((level) => (level !== null && this.shouldCorrect(level, target) ? limiter.updateSettings({ reservoir: target }) : undefined))
+        .then((level) => {
+          if (level === null) return undefined;
+          // Computed once the level is read, so that what left meanwhile is in `sentSince`.
+          const target = this.correctionTarget(limit, remaining, level, capacity, ticket);
+          // Set, not incremented: two answers read in the same turn must not both subtract.
+          return target === undefined ? undefined : limiter.updateSettings({ reservoir: target });
+        })
         .catch(noop);
     }
   }
 
-  private shouldCorrect(level: number, target: number): boolean {
-    if (level > target) return true;
-    return !this.limiters.clustered && target - level >= 1;
+  /**
+   * The level to set, or undefined to leave it. Lowering trusts the answer; raising (in process only)
+   * also assumes that every request still unanswered when this one left reached the provider after it:
+   * the provider may not have counted them yet, and a level raised past them is a 429 later.
+   */
+  private correctionTarget(limit: Limit, remaining: number, level: number, capacity: number, ticket: DispatchTicket | undefined): number | undefined {
+    // Setting the level overwrites what requests between the limiter and `sentTotals` already took from it.
+    const inTransit = limit === 'rpm' ? this.admitted + this.limiters.requests.counts().RUNNING : 0;
+    const sentSince = this.sentSince(limit, ticket) + inTransit;
+    const lowered = correctedLevel(remaining, sentSince, capacity);
+    if (level > lowered) return lowered;
+    if (this.limiters.clustered) return undefined;
+    const raised = correctedLevel(remaining, sentSince + (ticket?.unansweredBefore[limit] ?? 0), capacity);
+    return raised - level >= 1 ? raised : undefined;
   }
 
   /** What was sent after the request that `ticket` belongs to (without one: the requests in flight). */

@@ -70,7 +70,7 @@ function harness(steps: Step[], options: { budgetUsd?: number; schema?: boolean;
   };
   const ports: ItemPorts = {
     provider,
-    schedule: (_cost, task) => task({ sent: {} }),
+    schedule: (_cost, task) => task({ sent: {}, unansweredBefore: {} }),
     scheduler: {
       observeHeaders: () => undefined,
       reportRefused: (notice) => void h.rateLimited.push(notice.retryAfterMs ?? -1),

@@ -2,6 +2,7 @@ import { LEARNED_LIMIT_SHARE } from '../../src/scheduler/learned-limits.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { createScheduler, SchedulerStoppedError, type Scheduler } from '../../src/scheduler/scheduler.js';
+import type { DispatchTicket } from '../../src/scheduler/scheduler-types.js';
 import { deferred, sleep, startRecording } from './scheduler-helpers.js';
 
 // Real timers and short intervals throughout: bottleneck does not run under fake timers. Bounds are wide
@@ -203,6 +204,35 @@ describe('createScheduler', () => {
 
     scheduler.observeHeaders(openAiHeaders(1200, 90_000));
     expect(events.filter((event) => event.type === 'rate-limits-learned')).toHaveLength(2);
+  });
+
+  it('raises a learned level from a later answer only past what was still unanswered when that request left', async () => {
+    // Answers can overtake each other: a `remaining` may not yet count requests that left before its own.
+    const { scheduler, starts } = track(startRecording({ concurrency: 64 }));
+    scheduler.observeHeaders({ ...openAiHeaders(600), 'x-ratelimit-remaining-requests': '10' });
+    const tickets: DispatchTicket[] = [];
+    const hold = deferred();
+    const held = Array.from({ length: 10 }, () =>
+      scheduler.schedule(1, async (ticket) => {
+        tickets.push(ticket);
+        await hold.promise;
+      }),
+    );
+    await sleep(50);
+    expect(tickets).toHaveLength(10);
+    const last = tickets[9]!;
+    expect(last.unansweredBefore.rpm).toBe(9);
+    // The tenth answer says 30 left: 9 requests that left before it may still reach the provider after it.
+    scheduler.observeHeaders({ ...openAiHeaders(600), 'x-ratelimit-remaining-requests': '30' }, last);
+    await sleep(20);
+    const before = starts.length;
+    for (let i = 0; i < 60; i += 1) scheduler.schedule(1, async () => void starts.push(0)).catch(() => undefined);
+    await sleep(150);
+    // 21 (30 less the 9), plus a refill tick or two; not 30.
+    expect(starts.length - before).toBeGreaterThanOrEqual(20);
+    expect(starts.length - before).toBeLessThanOrEqual(25);
+    hold.resolve();
+    await Promise.all(held);
   });
 
   it('keeps flag limits over learned ones', async () => {

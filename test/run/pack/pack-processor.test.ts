@@ -35,7 +35,7 @@ function harness(options: { size: number; inputTokenBudget?: number; render?: (i
   };
   const ports: ItemPorts = {
     provider,
-    schedule: (_cost, task) => task({ sent: {} }),
+    schedule: (_cost, task) => task({ sent: {}, unansweredBefore: {} }),
     scheduler: { observeHeaders: () => undefined, reportRefused: () => undefined, reportSuccess: () => undefined, reportUsage: () => undefined },
     cache: null,
     cacheKey: (request) => JSON.stringify(request),
