@@ -1,8 +1,7 @@
 /**
  * Word wrapping for the one-off lines a terminal shows (notices, warnings, pauses, the summary): a terminal
- * breaks a long line at its last column, mid-word, and a 60-column window turned `rate limit` into
- * `rate li` / `mit`. Lines are broken at spaces instead, continuation lines indented under the text they
- * continue. Escape codes (colours) take no columns and stay attached to their word. Only the TTY display
+ * breaks a long line at its last column, mid-word. Lines are broken at spaces instead, continuation lines
+ * indented under the text they continue. Escape codes (colours) take no columns and stay attached to their word. Only the TTY display
  * wraps: plain logs keep one event per line for grep.
  */
 import { stripVTControlCharacters } from 'node:util';
