@@ -29,7 +29,11 @@ const NOT_WALKED: Readonly<Record<string, string>> = {
 /** Lines that need a Redis server: walked against a throwaway one, or listed as not walked when none can start. */
 const NEEDS_REDIS = /--redis\b|'out-\*\.jsonl'/;
 
-const blocks = readmeBlocks().filter((block) => ['sh', 'bash', 'ts'].includes(block.lang));
+const WALKED_LANGS = ['sh', 'bash', 'ts'];
+/** Fenced blocks that hold no command: a JSON record, a plain-text file tree. */
+const NOT_COMMANDS = ['json', ''];
+
+const blocks = readmeBlocks().filter((block) => WALKED_LANGS.includes(block.lang));
 
 let server: MockServer;
 let redis: TestRedis | undefined;
@@ -154,6 +158,11 @@ async function walkLibrary(block: ReadmeBlock): Promise<void> {
 }
 
 describe('the README, walked against the mock server', () => {
+  it('knows every kind of code block: walked, or holding no command', () => {
+    const unknown = readmeBlocks().filter((block) => !WALKED_LANGS.includes(block.lang) && !NOT_COMMANDS.includes(block.lang));
+    expect(unknown.map((block) => `line ${block.line}: \`\`\`${block.lang}`)).toEqual([]);
+  });
+
   it('lists only commands the README has as not walked', () => {
     const commands = new Set(blocks.flatMap((block) => (block.lang === 'ts' ? [] : shellCommands(block).map((command) => command.command))));
     for (const command of Object.keys(NOT_WALKED)) expect(commands, command).toContain(command);
