@@ -62,8 +62,11 @@ afterAll(async () => {
   temp?.cleanup();
 });
 
-function walkEnv(): Record<string, string> {
-  return baseEnv({
+/** The keys the walk gives, left out for a command the README says needs none. */
+const KEYS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'OPENROUTER_API_KEY'];
+
+function walkEnv(withKeys = true): Record<string, string> {
+  const env = baseEnv({
     PATH: `${join(dir, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
     HOME: join(dir, 'home'),
     XDG_CACHE_HOME: join(dir, 'cache'),
@@ -74,6 +77,8 @@ function walkEnv(): Record<string, string> {
     ANTHROPIC_BASE_URL: server.url,
     OPENROUTER_API_KEY: TEST_KEY,
   });
+  if (!withKeys) for (const key of KEYS) delete env[key];
+  return env;
 }
 
 /** The command as the test runs it: provider URLs → the mock server, a `…` key → the mock's key, Redis → the throwaway one. */
@@ -108,10 +113,10 @@ interface Ran {
 }
 
 /** Run commands in one bash, in the walk folder; each command's exit status is reported on fd 3. */
-function runShell(texts: string[]): Promise<Ran> {
+function runShell(texts: string[], env: Record<string, string> = walkEnv()): Promise<Ran> {
   const script = texts.map((text) => `${text}\nprintf '%s\\n' "$?" >&3\n`).join('');
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd: dir, env: walkEnv(), stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', script], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let output = '';
     let codes = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -131,18 +136,23 @@ function expectFiles(files: string[], where: string, output: string): void {
 }
 
 async function walkShell(block: ReadmeBlock): Promise<void> {
-  const walked: ReadmeCommand[] = [];
+  // `export` lines set up the commands after them, as they would in the reader's shell.
+  const exports: string[] = [];
   for (const command of shellCommands(block)) {
     const reason = NOT_WALKED[command.command] ?? (NEEDS_REDIS.test(command.text) && redis === undefined ? redisServer.reason : undefined);
-    if (reason === undefined) walked.push(command);
-    else notWalked.push(`README line ${command.line}: ${command.command} (${reason})`);
-  }
-  if (walked.length === 0) return;
-  const ran = await runShell(walked.map((command) => forTest(command.text)));
-  for (const [index, command] of walked.entries()) {
+    if (reason !== undefined) {
+      notWalked.push(`README line ${command.line}: ${command.command} (${reason})`);
+      continue;
+    }
+    const says = `${command.note} ${command.comment}`;
+    const before = server.stats().requests;
+    const ran = await runShell([...exports, forTest(command.text)], walkEnv(!/no key needed/i.test(says)));
     const where = `README line ${command.line}: ${command.command}`;
-    expect(ran.codes[index], `${where}\n${ran.output}`).toBe(expectedExit(command));
+    expect(ran.codes.at(-1), `${where}\n${ran.output}`).toBe(expectedExit(command));
     expectFiles(expectedFiles(command.command), where, ran.output);
+    // "no API call", "does nothing once everything is done": nothing reaches the server.
+    if (/no API call|does nothing/i.test(says)) expect(server.stats().requests - before, `${where}: requests sent\n${ran.output}`).toBe(0);
+    if (command.command.startsWith('export ')) exports.push(forTest(command.text));
   }
 }
 

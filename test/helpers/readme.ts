@@ -19,6 +19,8 @@ export interface ReadmeCommand {
   command: string;
   /** The trailing comment, if any (without `#`). */
   comment: string;
+  /** The comment lines right above the command (without `#`), joined: what the README says it does. */
+  note: string;
   /** 1-based README line where the command starts. */
   line: number;
 }
@@ -52,9 +54,17 @@ export function readmeBlocks(text: string = readReadme()): ReadmeBlock[] {
 export function shellCommands(block: ReadmeBlock): ReadmeCommand[] {
   const commands: ReadmeCommand[] = [];
   let pending: { parts: string[]; line: number } | undefined;
+  let note: string[] = [];
   for (const [index, raw] of block.body.split('\n').entries()) {
     const line = block.line + 1 + index;
-    if (pending === undefined && (raw.trim() === '' || raw.trim().startsWith('#'))) continue;
+    if (pending === undefined && raw.trim() === '') {
+      note = [];
+      continue;
+    }
+    if (pending === undefined && raw.trim().startsWith('#')) {
+      note.push(raw.trim().replace(/^#\s*/, ''));
+      continue;
+    }
     pending ??= { parts: [], line };
     if (raw.endsWith('\\')) {
       pending.parts.push(raw.slice(0, -1));
@@ -63,8 +73,9 @@ export function shellCommands(block: ReadmeBlock): ReadmeCommand[] {
     pending.parts.push(raw);
     const text = pending.parts.join(' ').replace(/\s+/g, ' ').trim();
     const { code, comment } = splitComment(text);
-    commands.push({ text, command: code, comment, line: pending.line });
+    commands.push({ text, command: code, comment, note: note.join(' '), line: pending.line });
     pending = undefined;
+    note = [];
   }
   return commands;
 }
