@@ -15,8 +15,10 @@ import { redisServer, startRedis, type TestRedis } from '../helpers/redis-server
  * `bin/`, and `llm-batch` installed as a dependency, so both `llm-batch` and `npx llm-batch` resolve to the
  * built CLI), against the project's mock server. Only what a test must change is rewritten: https URLs point
  * at the mock server, a `…` placeholder key becomes the mock's key, and the Redis URL names a throwaway
- * server. Each command must exit as the README says (0 unless its comment says `exit N`) and leave the
- * files it names (`-o`, or the default output of `run`).
+ * server. Each command runs on its own (after its block's `export` lines), must exit as the README says (0
+ * unless its comment says `exit N`) and leave the files it names (`-o`, or the default output of `run`);
+ * what its comments promise is checked too: "no API call" and "does nothing" send no request, "no key
+ * needed" runs without keys.
  */
 
 /** README commands this walk does not run, and why. A command listed here that the README no longer has fails. */
