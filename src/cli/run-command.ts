@@ -8,7 +8,7 @@ import type { RunFlags } from './run-options.js';
 
 /** `llm-batch run` (and `estimate` / `--dry-run`): resolve, run, and map the outcome to an exit code. */
 export async function runCommand(input: string, flags: RunFlags, options: { dryRun: boolean }): Promise<ExitCode> {
-  const reporter = reporterFor(flags);
+  const reporter = await reporterFor(flags);
   try {
     const resolved = await resolveRunConfig(input, { ...flags, dryRun: options.dryRun }, {
       env: process.env,
@@ -34,7 +34,7 @@ export async function runCommand(input: string, flags: RunFlags, options: { dryR
   }
 }
 
-function reporterFor(flags: RunFlags): Reporter {
+function reporterFor(flags: RunFlags): Promise<Reporter> {
   return createReporter({
     stream: process.stderr,
     env: process.env,

@@ -5,12 +5,15 @@ import { createPlainReporter } from './plain-reporter.js';
 import { createQuietReporter } from './quiet-reporter.js';
 import { DEFAULT_COMMAND, DEFAULT_PROGRESS_INTERVAL_MS, type Reporter, type ReporterOptions } from './reporter.js';
 import { selectReporterKind } from './select-reporter.js';
-import { createTtyReporter } from './tty-reporter.js';
 
 export type { Reporter, ReporterMode, ReporterOptions, ReporterStream } from './reporter.js';
 
-/** The reporter for these options; throws a TypeError for a negative or non-finite progress interval. */
-export function createReporter(options: ReporterOptions): Reporter {
+/**
+ * The reporter for these options; rejects with a TypeError for a negative or non-finite progress interval.
+ * Async because the live display's modules (ora, cli-progress: about 200 ms of imports) load only when a
+ * TTY display is actually drawn, never for `--quiet`, `--log-json` or piped output (issue 13, start-up).
+ */
+export async function createReporter(options: ReporterOptions): Promise<Reporter> {
   const { stream, env } = options;
   const now = options.now ?? Date.now;
   const command = options.command ?? DEFAULT_COMMAND;
@@ -22,8 +25,10 @@ export function createReporter(options: ReporterOptions): Reporter {
       return createJsonReporter({ stream, progressIntervalMs, now });
     case 'quiet':
       return createQuietReporter({ stream, color: createColor(colorLevel) });
-    case 'tty':
+    case 'tty': {
+      const { createTtyReporter } = await import('./tty-reporter.js');
       return createTtyReporter({ stream, color: createColor(colorLevel), command });
+    }
     case 'plain':
       return createPlainReporter({ stream, progressIntervalMs, now, command });
   }

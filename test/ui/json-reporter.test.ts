@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createReporter } from '../../src/ui/create-reporter.js';
 import { createFakeClock, createFakePipe, createFakeTty, makeFullRun, makeTotals, runStarted } from './fixtures.js';
 
-function setUp(stream = createFakePipe()) {
+async function setUp(stream = createFakePipe()) {
   const clock = createFakeClock();
-  const reporter = createReporter({ stream, env: {}, mode: 'json', progressIntervalMs: 10_000, now: clock.now });
+  const reporter = await createReporter({ stream, env: {}, mode: 'json', progressIntervalMs: 10_000, now: clock.now });
   return { stream, clock, reporter };
 }
 
@@ -16,8 +16,8 @@ function parseLines(text: string): Array<Record<string, unknown>> {
 }
 
 describe('json reporter', () => {
-  it('writes every event as one JSON object per line with type and ts', () => {
-    const { stream, reporter } = setUp();
+  it('writes every event as one JSON object per line with type and ts', async () => {
+    const { stream, reporter } = await setUp();
     const events = makeFullRun();
     for (const event of events) reporter.handle(event);
     const lines = parseLines(stream.text());
@@ -30,16 +30,16 @@ describe('json reporter', () => {
     expect(stream.chunks.every((chunk) => chunk.endsWith('\n') && chunk.indexOf('\n') === chunk.length - 1)).toBe(true);
   });
 
-  it('keeps the event fields as they are', () => {
-    const { stream, reporter } = setUp();
+  it('keeps the event fields as they are', async () => {
+    const { stream, reporter } = await setUp();
     reporter.handle({ type: 'rate-limited', pauseMs: 12_000, status: 429, reason: 'pausing all requests for 12 s' });
     expect(stream.text()).toBe(
       '{"ts":"2025-01-31T12:00:00.000Z","type":"rate-limited","pauseMs":12000,"status":429,"reason":"pausing all requests for 12 s"}\n',
     );
   });
 
-  it('throttles progress events to the interval', () => {
-    const { stream, clock, reporter } = setUp();
+  it('throttles progress events to the interval', async () => {
+    const { stream, clock, reporter } = await setUp();
     reporter.handle(runStarted);
     for (let i = 0; i < 120; i += 1) {
       clock.advance(250);
@@ -51,8 +51,8 @@ describe('json reporter', () => {
     expect((progress[0].totals as { succeeded: number }).succeeded).toBe(1232);
   });
 
-  it('stays JSON on a TTY too', () => {
-    const { stream, reporter } = setUp(createFakeTty());
+  it('stays JSON on a TTY too', async () => {
+    const { stream, reporter } = await setUp(createFakeTty());
     for (const event of makeFullRun()) reporter.handle(event);
     reporter.close();
     expect(stream.text()).not.toContain('\u001B');

@@ -4,15 +4,15 @@ import { createFakeClock, createFakePipe, createFakeTty, makeFullRun, makeSummar
 
 const INTERVAL = 10_000;
 
-function setUp(stream = createFakePipe()) {
+async function setUp(stream = createFakePipe()) {
   const clock = createFakeClock();
-  const reporter = createReporter({ stream, env: {}, mode: 'auto', progressIntervalMs: INTERVAL, now: clock.now });
+  const reporter = await createReporter({ stream, env: {}, mode: 'auto', progressIntervalMs: INTERVAL, now: clock.now });
   return { stream, clock, reporter };
 }
 
 describe('plain reporter', () => {
-  it('writes no ANSI codes and no carriage returns, even for hostile messages', () => {
-    const { stream, reporter } = setUp();
+  it('writes no ANSI codes and no carriage returns, even for hostile messages', async () => {
+    const { stream, reporter } = await setUp();
     for (const event of makeFullRun()) reporter.handle(event);
     reporter.handle({ type: 'fatal-error', errorClass: 'auth', status: 401, message: '\u001B[31mno\r\nkey' });
     reporter.close();
@@ -21,16 +21,16 @@ describe('plain reporter', () => {
     expect(stream.text()).toContain('fatal: no key (auth, 401)');
   });
 
-  it('starts with one line describing the run', () => {
-    const { stream, reporter } = setUp();
+  it('starts with one line describing the run', async () => {
+    const { stream, reporter } = await setUp();
     reporter.handle(runStarted);
     expect(stream.text()).toBe(
       'llm-batch: 5,000 items, model gpt-4o-mini (openai), concurrency 16, budget $5.00 → out.jsonl\n',
     );
   });
 
-  it('prints one progress line per interval however many progress events come', () => {
-    const { stream, clock, reporter } = setUp();
+  it('prints one progress line per interval however many progress events come', async () => {
+    const { stream, clock, reporter } = await setUp();
     reporter.handle(runStarted);
     // 4 events a second for 65 seconds: the engine's cadence.
     for (let i = 0; i < 260; i += 1) {
@@ -44,8 +44,8 @@ describe('plain reporter', () => {
     );
   });
 
-  it('prints a bare counter when the total is unknown', () => {
-    const { stream, clock, reporter } = setUp();
+  it('prints a bare counter when the total is unknown', async () => {
+    const { stream, clock, reporter } = await setUp();
     reporter.handle({ ...runStarted, total: null });
     clock.advance(INTERVAL);
     reporter.handle({ type: 'progress', totals: makeTotals({ total: null, etaMs: null, projectedUsd: null }) });
@@ -54,8 +54,8 @@ describe('plain reporter', () => {
     expect(lines[1]).toBe('[00:01:20] 1,234 done 15.4 items/s | $0.12 of $5.00 | cache 10 | retries 3 | failed 2');
   });
 
-  it('prints rate-limit, budget and fatal lines at once, between progress lines', () => {
-    const { stream, clock, reporter } = setUp();
+  it('prints rate-limit, budget and fatal lines at once, between progress lines', async () => {
+    const { stream, clock, reporter } = await setUp();
     reporter.handle(runStarted);
     clock.advance(100);
     reporter.handle({ type: 'rate-limited', pauseMs: 12_000, status: 429, reason: 'pausing all requests for 12 s' });
@@ -73,16 +73,16 @@ describe('plain reporter', () => {
     ]);
   });
 
-  it('prints phases and ends with the summary', () => {
-    const { stream, reporter } = setUp();
+  it('prints phases and ends with the summary', async () => {
+    const { stream, reporter } = await setUp();
     for (const event of makeFullRun()) reporter.handle(event);
     const text = stream.text();
     expect(text.startsWith('scanning input…\nscanned 5,000 items in 1.2s\nllm-batch: 5,000 items')).toBe(true);
     expect(text.endsWith('results   out.jsonl\n  failures  out.failed.jsonl\n')).toBe(true);
   });
 
-  it('shows the first item failures, then only counts them', () => {
-    const { stream, reporter } = setUp();
+  it('shows the first item failures, then only counts them', async () => {
+    const { stream, reporter } = await setUp();
     for (let i = 0; i < 30; i += 1) {
       reporter.handle({ type: 'item-failed', id: `i${i}`, errorClass: 'bad_request', status: 400, message: 'no', attempts: 1 });
     }
@@ -92,8 +92,8 @@ describe('plain reporter', () => {
     expect(lines[10]).toContain('more items failed');
   });
 
-  it('is used for a TTY that reports 0 columns: no spinner, no escape codes', () => {
-    const { stream, reporter } = setUp(createFakeTty(0));
+  it('is used for a TTY that reports 0 columns: no spinner, no escape codes', async () => {
+    const { stream, reporter } = await setUp(createFakeTty(0));
     for (const event of makeFullRun()) reporter.handle(event);
     reporter.close();
     expect(stream.text()).not.toContain('\u001B');
@@ -101,8 +101,8 @@ describe('plain reporter', () => {
     expect(stream.text()).toContain('scanning input…\n');
   });
 
-  it('ignores events after close', () => {
-    const { stream, reporter } = setUp();
+  it('ignores events after close', async () => {
+    const { stream, reporter } = await setUp();
     reporter.close();
     reporter.handle({ type: 'run-finished', summary: makeSummary() });
     expect(stream.text()).toBe('');

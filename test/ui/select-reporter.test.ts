@@ -20,8 +20,8 @@ describe('selectReporterKind', () => {
 });
 
 describe('createReporter', () => {
-  it('rejects a negative progress interval', () => {
-    expect(() => createReporter({ stream: createFakePipe(), env: {}, mode: 'auto', progressIntervalMs: -1 })).toThrow(
+  it('rejects a negative progress interval', async () => {
+    await expect(createReporter({ stream: createFakePipe(), env: {}, mode: 'auto', progressIntervalMs: -1 })).rejects.toThrow(
       'Expected `progressIntervalMs` to be a number from 0 and up, got `-1`',
     );
   });

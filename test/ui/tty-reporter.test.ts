@@ -9,8 +9,8 @@ const SGR = /\u001B\[[0-9;]*m/;
 
 const open: Reporter[] = [];
 
-function setUp(env: Record<string, string | undefined> = {}, stream: FakeStream = createFakeTty()) {
-  const reporter = createReporter({ stream, env, mode: 'auto', progressIntervalMs: 10_000 });
+async function setUp(env: Record<string, string | undefined> = {}, stream: FakeStream = createFakeTty()) {
+  const reporter = await createReporter({ stream, env, mode: 'auto', progressIntervalMs: 10_000 });
   open.push(reporter);
   return { stream, reporter };
 }
@@ -20,8 +20,8 @@ afterEach(() => {
 });
 
 describe('tty reporter', () => {
-  it('renders a full run without throwing and shows the figures', () => {
-    const { stream, reporter } = setUp({ TERM: 'xterm-256color' });
+  it('renders a full run without throwing and shows the figures', async () => {
+    const { stream, reporter } = await setUp({ TERM: 'xterm-256color' });
     for (const event of makeFullRun()) reporter.handle(event);
     reporter.close();
     const text = stream.plain();
@@ -40,8 +40,8 @@ describe('tty reporter', () => {
     expect(stream.text()).toMatch(SGR);
   });
 
-  it('prints lines above the bar: each line clears the bar line first and the bar comes back after', () => {
-    const { stream, reporter } = setUp();
+  it('prints lines above the bar: each line clears the bar line first and the bar comes back after', async () => {
+    const { stream, reporter } = await setUp();
     reporter.handle(runStarted);
     reporter.handle({ type: 'progress', totals: makeTotals() });
     stream.chunks.length = 0;
@@ -52,8 +52,8 @@ describe('tty reporter', () => {
     expect(text.slice(message)).toMatch(/\n.*1,234\/5,000/);
   });
 
-  it('moves writes from elsewhere above the bar while it is shown, and stops watching when it is gone', () => {
-    const { stream, reporter } = setUp({ NO_COLOR: '1' });
+  it('moves writes from elsewhere above the bar while it is shown, and stops watching when it is gone', async () => {
+    const { stream, reporter } = await setUp({ NO_COLOR: '1' });
     const ownWrite = stream.write;
     reporter.handle(runStarted);
     reporter.handle({ type: 'progress', totals: makeTotals() });
@@ -66,16 +66,16 @@ describe('tty reporter', () => {
     expect(stream.write).toBe(ownWrite);
   });
 
-  it('disables colour with NO_COLOR', () => {
-    const { stream, reporter } = setUp({ NO_COLOR: '1' });
+  it('disables colour with NO_COLOR', async () => {
+    const { stream, reporter } = await setUp({ NO_COLOR: '1' });
     for (const event of makeFullRun()) reporter.handle(event);
     reporter.close();
     expect(stream.text()).not.toMatch(SGR);
     expect(stream.plain()).toContain('completed in 5m24s');
   });
 
-  it('shows a counter line when the total is unknown', () => {
-    const { stream, reporter } = setUp({ NO_COLOR: '1' });
+  it('shows a counter line when the total is unknown', async () => {
+    const { stream, reporter } = await setUp({ NO_COLOR: '1' });
     reporter.handle({ ...runStarted, total: null });
     reporter.handle({ type: 'progress', totals: makeTotals({ total: null, etaMs: null }) });
     reporter.handle({ type: 'warning', message: 'redraw' });
@@ -83,8 +83,8 @@ describe('tty reporter', () => {
     expect(stream.plain()).not.toContain('█');
   });
 
-  it('gives the line to a spinner during a phase and brings the bar back after', () => {
-    const { stream, reporter } = setUp();
+  it('gives the line to a spinner during a phase and brings the bar back after', async () => {
+    const { stream, reporter } = await setUp();
     reporter.handle(runStarted);
     reporter.handle({ type: 'phase-started', phase: 'polling', text: 'waiting for batch b1…' });
     reporter.handle({ type: 'batch-progress', batchId: 'b1', status: 'in_progress', completed: 1, failed: 0, total: 9 });
@@ -98,8 +98,8 @@ describe('tty reporter', () => {
     expect(text.slice(text.indexOf('warning: after'))).toContain('1,234/5,000');
   });
 
-  it('wraps one-off lines and the summary at word boundaries on a 60-column terminal', () => {
-    const { stream, reporter } = setUp({ NO_COLOR: '1' }, createFakeTty(60));
+  it('wraps one-off lines and the summary at word boundaries on a 60-column terminal', async () => {
+    const { stream, reporter } = await setUp({ NO_COLOR: '1' }, createFakeTty(60));
     for (const event of makeFullRun()) reporter.handle(event);
     reporter.handle({ type: 'warning', message: 'the price of my-fine-tuned-model is unknown: cost_usd is null; add --price-input and --price-output' });
     reporter.close();
@@ -112,9 +112,9 @@ describe('tty reporter', () => {
     expect(joined).toContain('llm-batch: 5,000 items, model gpt-4o-mini (openai), concurrency 16, budget $5.00 → out.jsonl');
   });
 
-  it('follows a resize and detaches on close', () => {
+  it('follows a resize and detaches on close', async () => {
     const stream = createFakeTty(120);
-    const { reporter } = setUp({}, stream);
+    const { reporter } = await setUp({}, stream);
     reporter.handle(runStarted);
     reporter.handle({ type: 'progress', totals: makeTotals() });
     stream.chunks.length = 0;
@@ -126,8 +126,8 @@ describe('tty reporter', () => {
     expect(stream.listenerCount()).toBe(0);
   });
 
-  it('can be closed mid-run and then ignores events', () => {
-    const { stream, reporter } = setUp();
+  it('can be closed mid-run and then ignores events', async () => {
+    const { stream, reporter } = await setUp();
     reporter.handle({ type: 'phase-started', phase: 'scanning', text: 'scanning input…' });
     reporter.close();
     const length = stream.text().length;
