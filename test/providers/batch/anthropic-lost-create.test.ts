@@ -40,7 +40,7 @@ describe('Anthropic lost-create recovery pages through the batch list (mock serv
     const stats = server.stats();
     // Ours plus the others; a second create of ours would make one more.
     expect(stats.batchesCreated).toBe(NEWER_BATCHES + 1);
-    const found = await (await fetch(`${server.url}/v1/messages/batches/${submitted.id}`, { headers: HEADERS })).json();
+    const found = (await (await fetch(`${server.url}/v1/messages/batches/${submitted.id}`, { headers: HEADERS })).json()) as { request_counts: { processing: number } };
     expect(found.request_counts.processing).toBe(2);
   });
 });
