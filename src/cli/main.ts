@@ -3,6 +3,7 @@ import { EXIT, exitCodeForError, UsageError, type ExitCode } from '../errors.js'
 import { OutputWriteError } from '../journal/output-write-error.js';
 import { applyEnvFile } from './env-file.js';
 import { buildProgram } from './program.js';
+import { wrapForStream } from '../ui/wrap-line.js';
 
 /**
  * The process entry: parse, run one command, exit with its code. The only place that exits.
@@ -28,13 +29,12 @@ function reportError(error: unknown): ExitCode {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (error instanceof UsageError) {
-    process.stderr.write(`llm-batch: ${error.message}\n`);
-    for (const line of error.details) process.stderr.write(`  ${line}\n`);
+    printProblem([`llm-batch: ${error.message}`, ...error.details.map((line) => `  ${line}`)]);
     return EXIT.usage;
   }
   if (error instanceof OutputWriteError) {
     // Before any request (opening the output): nothing was sent, so the same command is the way on.
-    process.stderr.write(`llm-batch: ${error.message}. Nothing was sent. Fix it, then run the same command again.\n`);
+    printProblem([`llm-batch: ${error.message}. Nothing was sent. Fix it, then run the same command again.`]);
     return EXIT.outputError;
   }
   const err = error as Error;
@@ -42,6 +42,11 @@ function reportError(error: unknown): ExitCode {
     `llm-batch: internal error: ${err?.stack ?? String(error)}\nThis is a bug in llm-batch; please report it with the command you ran.\n`,
   );
   return exitCodeForError(error);
+}
+
+/** A problem the user can fix, wrapped at word boundaries on a terminal (the same lines, unwrapped, in logs). */
+function printProblem(lines: string[]): void {
+  process.stderr.write(`${wrapForStream(lines.join('\n'), process.stderr)}\n`);
 }
 
 // Last resort: a promise nobody awaited failed. That is a bug; say so and exit 70, never 1 ("items failed").

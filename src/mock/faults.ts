@@ -3,7 +3,7 @@
  * `failFirstAttempts`), then the seeded random `failRate`, so a test can script exact sequences and a
  * soak run can replay the same chaos with the same `seed`.
  */
-import { createRng, type Random } from './hash.js';
+import { SeededDraws } from './seeded-draws.js';
 import { FAULT_KINDS, type FaultKind, type MockBehaviour } from './options.js';
 
 /** A fault to inject: a random kind, or the client errors only markers ask for. */
@@ -14,24 +14,8 @@ const MARKER_FAULTS = new Set<string>([...FAULT_KINDS, '400', '401']);
 /** What a flaky attempt fails with: alternating, so both the 5xx and the 429 paths get exercised. */
 const FLAKY_SEQUENCE = ['500', '429'] as const;
 
-export class FaultPlanner {
-  private random: Random;
-  /** Attempts per exact request (path + body hash); only kept while flaky behaviour is in play. */
-  private readonly attempts = new Map<string, number>();
-
-  constructor(seed: number) {
-    this.random = createRng(seed);
-  }
-
-  reseed(seed: number): void {
-    this.random = createRng(seed);
-  }
-
-  /** Forget attempt counts (between tests). */
-  clear(): void {
-    this.attempts.clear();
-  }
-
+/** Attempts are counted per exact request (path + body hash), and only while flaky behaviour is in play. */
+export class FaultPlanner extends SeededDraws {
   /**
    * The fault for one request. `prompt` is the last user message text; `requestKey` identifies the
    * exact request and is only computed when attempts must be counted.
@@ -46,9 +30,7 @@ export class FaultPlanner {
       if (type.toLowerCase() === 'flaky' && /^\d+$/.test(arg)) failFirst = Number(arg);
     }
     if (failFirst > 0) {
-      const key = requestKey();
-      const attempt = (this.attempts.get(key) ?? 0) + 1;
-      this.attempts.set(key, attempt);
+      const attempt = this.nextAttempt(requestKey());
       if (attempt <= failFirst) return FLAKY_SEQUENCE[(attempt - 1) % FLAKY_SEQUENCE.length];
     }
     if (behaviour.failRate > 0 && this.random() < behaviour.failRate) return this.pickKind(behaviour.faultMix);

@@ -3,7 +3,7 @@
  * Unavailable" (not billed, not a rate limit). `[[flex-unavailable:N]]` in a prompt scripts the first N
  * flex attempts of that exact request; `flexUnavailableRate` draws the rest from a seeded RNG.
  */
-import { createRng, type Random } from './hash.js';
+import { SeededDraws } from './seeded-draws.js';
 import type { ApiErrorSpec } from './dialect.js';
 import type { MockBehaviour } from './options.js';
 
@@ -17,30 +17,13 @@ export const FLEX_UNAVAILABLE: ApiErrorSpec = {
   message: 'Resource Unavailable: there is no flex processing capacity for this request right now. Retry later, or send it on the default service tier.',
 };
 
-export class FlexCapacity {
-  private random: Random;
-  private readonly attempts = new Map<string, number>();
-
-  constructor(seed: number) {
-    this.random = createRng(seed);
-  }
-
-  reseed(seed: number): void {
-    this.random = createRng(seed);
-  }
-
-  clear(): void {
-    this.attempts.clear();
-  }
+export class FlexCapacity extends SeededDraws {
 
   /** True when this flex request gets the 429; `requestKey` identifies the exact request. */
   unavailable(behaviour: MockBehaviour, prompt: string, requestKey: () => string): boolean {
     const marker = prompt.includes('[[') ? MARKER.exec(prompt) : null;
     if (marker) {
-      const key = requestKey();
-      const attempt = (this.attempts.get(key) ?? 0) + 1;
-      this.attempts.set(key, attempt);
-      if (attempt <= Number(marker[1])) return true;
+      if (this.nextAttempt(requestKey()) <= Number(marker[1])) return true;
     }
     return behaviour.flexUnavailableRate > 0 && this.random() < behaviour.flexUnavailableRate;
   }

@@ -79,6 +79,7 @@ export function resolveProviderSettings(
       flags.apiKeyEnv === undefined
         ? 'Or name another variable that holds the key with --api-key-env <NAME>.'
         : `--api-key-env names ${apiKeyEnv}, which is unset or empty.`,
+      `A dotenv file works too: a line ${apiKeyEnv}=… in it, and --env-file <path> (or LLM_BATCH_ENV_FILE=<path>).`,
       'Endpoints that need no key (a local vLLM or Ollama) accept any non-empty value.',
     ]);
   }

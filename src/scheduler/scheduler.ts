@@ -343,7 +343,8 @@ class LimitedScheduler implements Scheduler {
       const limitValue = next[limit];
       if (remaining === undefined || limitValue === undefined) continue;
       // A new bucket's level is a raise from nothing: the same caution as `correctionTarget`.
-      this.seeds[limit] = correctedLevel(remaining, this.sentSince(limit, ticket) + (ticket?.unansweredBefore[limit] ?? 0), learnedBucketCapacity(limitValue));
+      const unseen = (ticket?.unansweredBefore[limit] ?? 0) + this.othersUnseen(limit);
+      this.seeds[limit] = correctedLevel(remaining, this.sentSince(limit, ticket) + unseen, learnedBucketCapacity(limitValue));
     }
     this.applyRates(true);
     this.emit({ type: 'rate-limits-learned', ...next, source: `${snapshot.source} rate-limit headers` });
@@ -386,12 +387,21 @@ class LimitedScheduler implements Scheduler {
   private correctionTarget(limit: Limit, remaining: number, level: number, capacity: number, ticket: DispatchTicket | undefined): number | undefined {
     // Setting the level overwrites what requests between the limiter and `sentTotals` already took from it.
     const inTransit = limit === 'rpm' ? this.admitted + this.limiters.requests.counts().RUNNING : 0;
-    const sentSince = this.sentSince(limit, ticket) + inTransit;
+    const sentSince = this.sentSince(limit, ticket) + inTransit + this.othersUnseen(limit);
     const lowered = correctedLevel(remaining, sentSince, capacity);
     if (level > lowered) return lowered;
     if (this.limiters.clustered) return undefined;
     const raised = correctedLevel(remaining, sentSince + (ticket?.unansweredBefore[limit] ?? 0), capacity);
     return raised - level >= 1 ? raised : undefined;
+  }
+
+  /**
+   * Sharing a bucket through Redis, other processes' requests after an answer are in no count of ours. The
+   * shared concurrency bounds how many can be on their way at once: a level set from an answer leaves that
+   * many out, or the end of the first burst meets the provider's 429s (measured: 3–8 in 720 requests).
+   */
+  private othersUnseen(limit: Limit): number {
+    return this.limiters.clustered && limit === 'rpm' ? this.options.concurrency : 0;
   }
 
   /** What was sent after the request that `ticket` belongs to (without one: the requests in flight). */
@@ -439,8 +449,7 @@ class LimitedScheduler implements Scheduler {
     // it stays there and refills from nothing.
     const starting = !this.requestBucket;
     this.requestBucket = true;
-    const seed = starting && !this.gate.closed ? { reservoir: this.seeds.rpm ?? capacity } : {};
-    this.update(this.limiters.requests, { ...settings, ...seed });
+    this.seedBucket(this.limiters.requests, settings, starting && !this.gate.closed ? (this.seeds.rpm ?? capacity) : undefined);
   }
 
   private applyTokenRate(kind: TokenLimit, rate: number | undefined): void {
@@ -454,7 +463,24 @@ class LimitedScheduler implements Scheduler {
     // (--tpm); one that changes rate keeps its level.
     const starting = !wasOn && rate !== undefined;
     const limiter = this.limiters.tokens(kind, settings);
-    this.update(limiter, starting ? { ...settings, reservoir: this.seeds[kind] ?? bucket.capacity } : settings);
+    this.seedBucket(limiter, settings, starting ? (this.seeds[kind] ?? bucket.capacity) : undefined);
+  }
+
+  /**
+   * Applies `settings`, and `level` when the bucket appears. Shared through Redis, another process may have
+   * seeded the bucket and spent from it since its provider's answer: a seed then only ever lowers it.
+   */
+  private seedBucket(limiter: Bottleneck, settings: Bottleneck.ConstructorOptions, level: number | undefined): void {
+    if (level === undefined || !this.limiters.clustered) {
+      this.update(limiter, level === undefined ? settings : { ...settings, reservoir: level });
+      return;
+    }
+    // One update: refill settings on a bucket without a level would first fill it from nothing (bottleneck's
+    // Lua adds the intervals since its creation), and a lower-only seed would then keep that sliver.
+    void limiter
+      .currentReservoir()
+      .then((current) => limiter.updateSettings(current === null || current > level ? { ...settings, reservoir: level } : settings))
+      .catch(noop);
   }
 
   private update(limiter: Bottleneck, settings: Bottleneck.ConstructorOptions): void {

@@ -9,6 +9,7 @@ import ora, { type Ora } from 'ora';
 import type { Phase } from '../run/events.js';
 import type { Palette } from './color.js';
 import type { Terminal } from './tty-terminal.js';
+import { wrapText } from './wrap-line.js';
 
 export interface PhaseSpinner {
   /** True while some phase is open. */
@@ -103,7 +104,7 @@ export function createPhaseSpinner(options: PhaseSpinnerOptions): PhaseSpinner {
     finish(phase, text) {
       open.delete(phase);
       detail = '';
-      const line = `${palette.ok('✔')} ${text}`;
+      const line = wrapText(`${palette.ok('✔')} ${text}`, terminal.columns);
       if (open.size === 0) {
         stopSpinner();
         terminal.write(`${line}\n`);

@@ -8,6 +8,7 @@ import { createPalette } from './color.js';
 import { formatLine } from './event-lines.js';
 import { formatSummary } from './format-summary.js';
 import { DEFAULT_COMMAND, type Reporter, type ReporterStream } from './reporter.js';
+import { wrapForStream } from './wrap-line.js';
 
 export interface QuietReporterOptions {
   stream: ReporterStream;
@@ -26,9 +27,9 @@ export function createQuietReporter(options: QuietReporterOptions): Reporter {
     handle(event: RunEvent) {
       if (closed) return;
       if (event.type === 'fatal-error') {
-        stream.write(`${formatLine(event, context)}\n`);
+        stream.write(`${wrapForStream(formatLine(event, context) ?? '', stream)}\n`);
       } else if (event.type === 'run-finished') {
-        stream.write(`${formatSummary(event.summary, { color })}\n`);
+        stream.write(`${wrapForStream(formatSummary(event.summary, { color }), stream)}\n`);
       }
     },
     close() {

@@ -14,6 +14,7 @@ import { createLiveBar } from './live-bar.js';
 import { createPhaseSpinner } from './phase-spinner.js';
 import type { Reporter, ReporterStream } from './reporter.js';
 import { createTerminal } from './tty-terminal.js';
+import { wrapText } from './wrap-line.js';
 
 export interface TtyReporterOptions {
   /** A TTY with columns > 0 (ora loops forever on a 0-column terminal; the factory checks). */
@@ -53,9 +54,11 @@ export function createTtyReporter(options: TtyReporterOptions): Reporter {
     spinner.setDetail([`${formatCount(event.completed)}/${formatCount(event.total)}`, ...wait].join(' · '));
   };
 
+  /** One-off lines are wrapped at word boundaries to the width of the moment; the bar and spinner fit themselves. */
   const printAbove = (line: string) => {
-    if (spinner.isSpinning) spinner.printAbove(line);
-    else bar.printAbove(line);
+    const wrapped = wrapText(line, terminal.columns);
+    if (spinner.isSpinning) spinner.printAbove(wrapped);
+    else bar.printAbove(wrapped);
   };
 
   const showBarIfIdle = () => {
@@ -99,7 +102,7 @@ export function createTtyReporter(options: TtyReporterOptions): Reporter {
       running = false;
       spinner.stop();
       if (bar.isVisible) bar.finish(event.summary);
-      terminal.write(`${formatSummary(event.summary, { color })}\n`);
+      terminal.write(`${wrapText(formatSummary(event.summary, { color }), terminal.columns)}\n`);
     },
   };
 

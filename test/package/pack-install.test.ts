@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer } from '../../src/mock/server.js';
 import { baseEnv, makeTempDir, ROOT } from '../helpers/cli.js';
 import { openaiEnv, readResults, startServer } from '../helpers/e2e.js';
+import { readmeBlocks } from '../helpers/readme.js';
 
 const exec = promisify(execFile);
 
@@ -86,19 +87,41 @@ describe('the npm package', () => {
     expect(result.usage).toBe('UsageError');
   });
 
-  it('has types: a TypeScript user compiles against the declared entry point', async () => {
+  it('has self-contained types: a TypeScript user compiles the README snippet with skipLibCheck off', async () => {
+    // Only the package and its runtime dependencies are installed here (no `openai`, no `@anthropic-ai/sdk`),
+    // so a declaration that imported a devDependency's types would fail to resolve.
+    const snippet = readmeBlocks().find((block) => block.lang === 'ts')?.body ?? '';
+    expect(snippet).toContain("from 'llm-batch'");
+    writeFileSync(join(app, 'readme.ts'), snippet);
     writeFileSync(
       join(app, 'use.ts'),
-      `import { run, type RunOptions, type RunSummary } from 'llm-batch';
+      `import { run, exitCodeForRun, type RunOptions, type RunSummary, type RunEvent, type EstimateReport } from 'llm-batch';
        const options: RunOptions = { input: 'a.jsonl', prompt: 'Hi {{name}}', model: 'mock', maxTokens: 10, concurrency: 2 };
        const summary: Promise<RunSummary> = run(options);
-       void summary;
+       const code: number = exitCodeForRun('completed', 0);
+       const seen = (event: RunEvent): string => event.type;
+       const cost = (report: EstimateReport): number | null => report.summary.costRealtimeUsd;
+       void summary; void code; void seen; void cost;
        // @ts-expect-error: options are typed, a misspelt flag is caught
        void run({ input: 'a.jsonl', maxToken: 10 });\n`,
     );
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'use.ts'];
-    await expect(exec(process.execPath, [tsc, ...args], { cwd: app })).resolves.toBeDefined();
+    const args = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'use.ts', 'readme.ts'];
+    const compiled = await exec(process.execPath, [tsc, ...args], { cwd: app }).then(
+      () => '',
+      (error: { stdout?: string }) => error.stdout ?? String(error),
+    );
+    expect(compiled).toBe('');
+  });
+
+  it('ships only declarations that import no devDependency', () => {
+    const declarations = packed.filter((path) => path.endsWith('.d.ts'));
+    expect(declarations).toContain('dist/index.d.ts');
+    for (const path of declarations) {
+      const text = readFileSync(join(app, 'node_modules/llm-batch', path), 'utf8');
+      expect(text, path).not.toMatch(/(?:\bfrom\s*|\bimport\s*\(\s*)['"](?:openai|@anthropic-ai\/sdk)(?:\/[^'"]*)?['"]/);
+    }
+    for (const sdk of ['openai', '@anthropic-ai/sdk']) expect(existsSync(join(app, 'node_modules', sdk)), sdk).toBe(false);
   });
 
   it('runs as `npx llm-batch` against an OpenAI-compatible server', async () => {

@@ -93,6 +93,7 @@ describe('resolveProviderSettings', () => {
     const error = usageError(() => resolveProviderSettings({ model: 'claude-haiku-4-5' }, { OPENAI_API_KEY: 'sk-openai-secret-1' }));
     expect(error.message).toBe('Missing API key for anthropic: set the ANTHROPIC_API_KEY environment variable');
     expect(error.details.join('\n')).toContain('--api-key-env');
+    expect(error.details.join('\n')).toContain('a line ANTHROPIC_API_KEY=… in it, and --env-file <path>');
     expect(JSON.stringify(error)).not.toContain('sk-openai-secret-1');
   });
 

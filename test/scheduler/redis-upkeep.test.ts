@@ -93,11 +93,14 @@ describe.skipIf(redisServer.skip)(needsRedis('redis upkeep'), () => {
     try {
       await sleep(50);
       upkeep.markPaused(Date.now() + 200);
+      // markPaused does not wait for Redis, and its connection is not this test's: wait until the marker lands.
+      const marker = requestLimiterKeys(id)[4]!;
+      while ((await client.exists(marker)) === 0) await sleep(10);
       await limiter.updateSettings({ reservoir: 0 });
       expect(await sweepRequestLimiter(client, id, Date.now())).toEqual({ reaped: 0, lifted: false });
       expect(await client.hget(`b_${id}_settings`, 'reservoir')).toBe('0');
       // The marker outlives the pause by the grace period; once it is gone the pause is an orphan.
-      await client.del(requestLimiterKeys(id)[4]);
+      await client.del(marker);
       expect(await sweepRequestLimiter(client, id, Date.now())).toEqual({ reaped: 0, lifted: true });
       await expect(Promise.race([limiter.schedule(async () => 'ran'), sleep(2000).then(() => 'stuck')])).resolves.toBe('ran');
     } finally {

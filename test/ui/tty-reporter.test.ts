@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reporter } from '../../src/ui/reporter.js';
 import { createReporter } from '../../src/ui/create-reporter.js';
@@ -95,6 +96,20 @@ describe('tty reporter', () => {
     expect(text).toContain('batch b1: in_progress, 1/9 done, 0 failed');
     expect(text).toContain('✔ batch b1 done');
     expect(text.slice(text.indexOf('warning: after'))).toContain('1,234/5,000');
+  });
+
+  it('wraps one-off lines and the summary at word boundaries on a 60-column terminal', () => {
+    const { stream, reporter } = setUp({ NO_COLOR: '1' }, createFakeTty(60));
+    for (const event of makeFullRun()) reporter.handle(event);
+    reporter.handle({ type: 'warning', message: 'the price of my-fine-tuned-model is unknown: cost_usd is null; add --price-input and --price-output' });
+    reporter.close();
+    // What stays on screen: each line from its last return to column 1 (the bar's redraws start there).
+    const lines = stream.text().split('\n').map((line) => stripVTControlCharacters(line.split(/\u001B\[1G|\r/).at(-1) ?? ''));
+    expect(lines.filter((line) => line.length > 60)).toEqual([]);
+    // Joined back, the words are whole: nothing was cut mid-word.
+    const joined = lines.map((line) => line.trim()).join(' ');
+    expect(joined).toContain('the price of my-fine-tuned-model is unknown: cost_usd is null; add --price-input and --price-output');
+    expect(joined).toContain('llm-batch: 5,000 items, model gpt-4o-mini (openai), concurrency 16, budget $5.00 → out.jsonl');
   });
 
   it('follows a resize and detaches on close', () => {
