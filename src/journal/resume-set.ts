@@ -9,6 +9,11 @@ import type { FailureRecord, ResultRecord } from './records.js';
 export interface ResultTotals extends TokenCounts {
   /** Result lines (an id written twice by racing runs counts twice: it was paid twice). */
   succeeded: number;
+  /**
+   * Result lines with `cached: true`: cache hits and in-run duplicates, which sent nothing; their `usage` is
+   * the answer they copied, so it is left out of the token counts (nothing was billed for it).
+   */
+  cachedResults: number;
   /** Sum of the known costs, USD. */
   costUsd: number;
   /** Results whose `cost_usd` is null (price unknown): `costUsd` is then a lower bound. */
@@ -161,11 +166,15 @@ function collectFailure(failedLatest: Map<string, FailureRecord>): LineVisitor {
 
 function addToTotals(totals: ResultTotals, record: Partial<ResultRecord>): void {
   totals.succeeded += 1;
+  if (record.cached === true) {
+    totals.cachedResults += 1;
+    return;
+  }
   addTokens(totals, fromUsageRecord(record.usage));
   if (typeof record.cost_usd === 'number') totals.costUsd += record.cost_usd;
   else totals.unpricedResults += 1;
 }
 
 function emptyTotals(): ResultTotals {
-  return { succeeded: 0, ...zeroTokens(), costUsd: 0, unpricedResults: 0 };
+  return { succeeded: 0, cachedResults: 0, ...zeroTokens(), costUsd: 0, unpricedResults: 0 };
 }

@@ -1,4 +1,5 @@
-import { zeroTokens, type TokenCounts } from '../usage/token-usage.js';
+import { addTokens, tokensOf, zeroTokens, type TokenCounts } from '../usage/token-usage.js';
+import type { RunMode } from './records.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -31,11 +32,30 @@ export interface BatchRecord {
   collectedAt?: string;
 }
 
-/** Running totals kept in the state file (all runs into this output). */
+/**
+ * The run's ledger kept in the state file: the one source of the figures `status` shows and the summary
+ * reports (README "The numbers"). Tokens and cost are what the provider billed: answers that became
+ * results, and answers paid for but unusable (invalid output, refusal); never cache hits or in-run
+ * duplicates, which sent nothing.
+ */
 export interface StateTotals extends TokenCounts {
+  /** Result lines written (cache hits and in-run duplicates included). */
   succeeded: number;
+  /** Failure records written (an item that failed in two runs counts twice). */
   failed: number;
+  /** What the billed tokens cost, USD (0 where the price is unknown). */
   costUsd: number;
+  /** Items answered from the local response cache. Absent in states written before it was kept: read as 0. */
+  cacheHits?: number;
+  /** Items answered by an identical request of the same run (in-run duplicates). Absent in older states: 0. */
+  dedupHits?: number;
+}
+
+/** The last run's own figures (its summary's), beside the cumulative `totals`. */
+export interface LastRunTotals extends StateTotals {
+  /** ISO time the run started. */
+  startedAt: string;
+  mode: RunMode;
 }
 
 /** `results.state.json` (SPEC §6). */
@@ -43,7 +63,10 @@ export interface RunState {
   version: 1;
   fingerprint: RunFingerprint;
   batches: BatchRecord[];
+  /** Every run into this output, added up. */
   totals: StateTotals;
+  /** The latest run alone; absent in states written before it was kept. */
+  lastRun?: LastRunTotals;
   /** ISO time of the last write. */
   updatedAt: string;
 }
@@ -98,7 +121,19 @@ export async function writeStateAtomic(filePath: string, state: RunState): Promi
 
 /** Zeroed totals for a new output. */
 export function emptyStateTotals(): StateTotals {
-  return { succeeded: 0, failed: 0, ...zeroTokens(), costUsd: 0 };
+  return { succeeded: 0, failed: 0, ...zeroTokens(), costUsd: 0, cacheHits: 0, dedupHits: 0 };
+}
+
+/** `a + b`, field by field (a missing count of an older state reads as 0). */
+export function addStateTotals(a: StateTotals, b: StateTotals): StateTotals {
+  return {
+    succeeded: a.succeeded + b.succeeded,
+    failed: a.failed + b.failed,
+    ...addTokens(tokensOf(a), b),
+    costUsd: a.costUsd + b.costUsd,
+    cacheHits: (a.cacheHits ?? 0) + (b.cacheHits ?? 0),
+    dedupHits: (a.dedupHits ?? 0) + (b.dedupHits ?? 0),
+  };
 }
 
 /** The rename is durable only once the directory entry is; some platforms cannot fsync a directory. */

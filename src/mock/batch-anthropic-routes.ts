@@ -13,6 +13,8 @@ import type { MockState } from './state.js';
 const MAX_REQUESTS = 100_000;
 const CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
 const BATCH_PATH = '/v1/messages/batches';
+/** The list's page size: the API's default and its bounds. */
+const LIST_LIMIT = { default: 20, min: 1, max: 1000 } as const;
 
 export function anthropicBatchRoutes(state: MockState, store: MockBatchStore): Route[] {
   const fail = (ex: Exchange, spec: ApiErrorSpec): void => {
@@ -63,13 +65,18 @@ export function anthropicBatchRoutes(state: MockState, store: MockBatchStore): R
       method: 'GET',
       path: BATCH_PATH,
       handler: authed((ex) => {
-        // Newest first, as the real list; `limit` is not read: the mock never holds more than a page.
+        // Newest first and paged as the real list: `limit` (default 20, 1–1000), `after_id` for the page
+        // after (older than) that batch, `before_id` for the page before (newer than) it.
         const now = Date.now();
-        const data = [...store.batches.values()].filter((batch) => batch.dialect === 'anthropic').reverse().map((batch) => {
+        const all = [...store.batches.values()].filter((batch) => batch.dialect === 'anthropic').reverse();
+        const query = new URL(ex.req.url ?? '/', 'http://mock').searchParams;
+        const page = listPage(all, query);
+        if (typeof page === 'string') return fail(ex, { kind: 'invalid_request', message: page });
+        const data = page.batches.map((batch) => {
           store.advance(batch, now, () => undefined);
           return batchObject(store, batch, origin(ex));
         });
-        ex.sendJson(200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
+        ex.sendJson(200, { data, has_more: page.hasMore, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
       }),
     },
     {
@@ -166,4 +173,23 @@ function batchObject(store: MockBatchStore, batch: StoredBatch, origin: string):
     cancel_initiated_at: toRfc3339(batch.cancelRequestedAt),
     results_url: ended ? `${origin}${BATCH_PATH}/${batch.id}/results` : null,
   };
+}
+
+/** One page of the list (`all` newest first), or the API's complaint about the query. */
+function listPage(all: StoredBatch[], query: URLSearchParams): { batches: StoredBatch[]; hasMore: boolean } | string {
+  const limitText = query.get('limit');
+  const limit = limitText === null ? LIST_LIMIT.default : Number(limitText);
+  if (!Number.isInteger(limit) || limit < LIST_LIMIT.min || limit > LIST_LIMIT.max) {
+    return `limit: Input should be between ${LIST_LIMIT.min} and ${LIST_LIMIT.max}`;
+  }
+  const afterId = query.get('after_id');
+  const beforeId = query.get('before_id');
+  if (beforeId !== null) {
+    const end = all.findIndex((batch) => batch.id === beforeId);
+    const start = Math.max(0, end - limit);
+    return end < 0 ? { batches: [], hasMore: false } : { batches: all.slice(start, end), hasMore: start > 0 };
+  }
+  const start = afterId === null ? 0 : all.findIndex((batch) => batch.id === afterId) + 1;
+  if (afterId !== null && start === 0) return { batches: [], hasMore: false };
+  return { batches: all.slice(start, start + limit), hasMore: start + limit < all.length };
 }

@@ -7,6 +7,9 @@
 import type { ExecutedRequest } from './batch-execute.js';
 import type { MockState } from './state.js';
 
+/** OpenAI's Batch API and Anthropic's Message Batches both bill half the realtime price. */
+const BATCH_PRICE_FACTOR = 0.5;
+
 export interface StoredFile {
   id: string;
   filename: string;
@@ -86,7 +89,7 @@ export class MockBatchStore {
     if (reason === 'completed') {
       const { stats, behaviour } = this.state;
       for (const { result } of batch.requests) {
-        if (result.tokens) stats.recordSuccess(behaviour.trackPrompts ? result.prompt : undefined, result.tokens, behaviour);
+        if (result.tokens) stats.recordSuccess(behaviour.trackPrompts ? result.prompt : undefined, result.tokens, behaviour, BATCH_PRICE_FACTOR);
       }
     }
     onEnd(batch);

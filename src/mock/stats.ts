@@ -87,8 +87,8 @@ export class StatsCollector {
     bump(this.faults, kind);
   }
 
-  /** A successful answer: count it and price it. */
-  recordSuccess(prompt: string | undefined, usage: MockTokenTotals, prices: MockBehaviour): void {
+  /** A successful answer: count it and price it (`priceFactor` 0.5 for a batch request, as both providers bill). */
+  recordSuccess(prompt: string | undefined, usage: MockTokenTotals, prices: MockBehaviour, priceFactor = 1): void {
     if (prompt !== undefined) bump(this.successesByPrompt, prompt);
     const t = this.tokens;
     t.input += usage.input;
@@ -102,7 +102,8 @@ export class StatsCollector {
       (uncached * prices.priceInputPerMTok +
         usage.cacheRead * readPrice +
         usage.cacheWrite * writePrice +
-        usage.output * prices.priceOutputPerMTok) /
+        usage.output * prices.priceOutputPerMTok) *
+        priceFactor /
       MILLION;
   }
 

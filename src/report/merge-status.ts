@@ -7,7 +7,7 @@ import { summarizeFailures } from './summarize-output.js';
 /**
  * The merged total of several outputs (shards of one input, or any mix). Ids count once: an id done in any
  * output is done; a failure counts only when no output has a result for the id, and the latest failure (by
- * `ts`) across outputs gives its class. Tokens and cost are plain sums: every result line was paid for.
+ * `ts`) across outputs gives its class. Tokens, cost, cache hits and duplicates are sums of each output's ledger.
  */
 export function mergeStatus(loaded: LoadedOutput[], reports: OutputReport[], pending: PendingSummary): MergedStatus {
   const done = unionOfDone(loaded);
@@ -27,6 +27,10 @@ export function mergeStatus(loaded: LoadedOutput[], reports: OutputReport[], pen
     resultLines: sum(reports, (report) => report.resultLines),
     tokens: toStatusTokens(reports.reduce((total, report) => addTokens(total, fromStatusTokens(report.tokens)), zeroTokens())),
     costUsd: sum(reports, (report) => report.costUsd),
+    cacheHits: sum(reports, (report) => report.cacheHits),
+    dedupHits: sum(reports, (report) => report.dedupHits),
+    // One output without a ledger makes the sum partly a sum of lines.
+    figures: reports.every((report) => report.figures === 'state') ? 'state' : 'results',
     unpricedResults: sum(reports, (report) => report.unpricedResults),
     // ISO strings of one format compare in time order.
     lastUpdate: times.length === 0 ? null : times.reduce((a, b) => (a > b ? a : b)),

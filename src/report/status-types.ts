@@ -4,8 +4,31 @@
  */
 import type { StatusTokens } from '../usage/token-usage.js';
 
-/** Token sums over result lines; `input` counts all input tokens, cached ones included (as in the results file). */
+/**
+ * Tokens the provider billed (README "The numbers"); `input` counts all input tokens, cached ones included
+ * (as in the results file).
+ */
 export type TokenTotals = StatusTokens;
+
+/** Where the token, cost, cache-hit and duplicate figures come from. */
+export type FiguresSource =
+  /** The state file's ledger: what every run into the output reported (its summaries' figures, added up). */
+  | 'state'
+  /** No state file: summed from result lines, leaving out `cached` ones (answers paid but unusable are missing). */
+  | 'results';
+
+/** One run's figures, as its summary reported them (`lastRun` of the state file). */
+export interface RunFigures {
+  /** ISO time the run started. */
+  startedAt: string;
+  mode: string;
+  succeeded: number;
+  failed: number;
+  tokens: TokenTotals;
+  costUsd: number;
+  cacheHits: number;
+  dedupHits: number;
+}
 
 /** Items whose latest record is a failure and that have no result. */
 export interface FailedSummary {
@@ -46,9 +69,16 @@ export interface StatusCounts {
   pendingBatches: PendingBatch[];
   /** Result lines; more than `done` when an id was answered (and paid) twice. */
   resultLines: number;
+  /** Billed tokens of every run into the output (see `figures`). */
   tokens: TokenTotals;
-  /** Sum of known costs, USD; a lower bound when `unpricedResults` > 0. */
+  /** What the billed tokens cost, USD, every run; a lower bound when `unpricedResults` > 0. */
   costUsd: number;
+  /** Items answered from the local response cache, not sent and not paid, every run. */
+  cacheHits: number;
+  /** Items answered by an identical request of the same run (in-run duplicates), not paid, every run. */
+  dedupHits: number;
+  /** Where `tokens`, `costUsd`, `cacheHits` and `dedupHits` come from. */
+  figures: FiguresSource;
   /** Results whose `cost_usd` is null (price unknown). */
   unpricedResults: number;
   /** ISO time of the latest write to any of the output's files; null when none exists. */
@@ -78,6 +108,8 @@ export interface OutputReport extends StatusCounts {
   path: string;
   /** Null when there is no state file. */
   fingerprint: FingerprintSummary | null;
+  /** The latest run alone (its summary's figures); null when the state file does not hold them. */
+  lastRun: RunFigures | null;
   /** Things a reader should know about these figures, one sentence each. */
   notes: string[];
 }

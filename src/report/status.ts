@@ -8,7 +8,7 @@ import { describeInputChange, inputFormatOf, locateRecordedInput, type LocatedIn
 import { mergeStatus } from './merge-status.js';
 import { readOutput, type LoadedOutput } from './read-output.js';
 import type { OutputReport, OutputStatus, PendingSummary } from './status-types.js';
-import { recordedShard, summarizeFingerprint, summarizeOutput } from './summarize-output.js';
+import { figuresNotes, recordedShard, summarizeFingerprint, summarizeLastRun, summarizeOutput } from './summarize-output.js';
 
 export type * from './status-types.js';
 
@@ -114,6 +114,7 @@ function buildReport(output: LoadedOutput, i: number, located: LocatedInput, gro
   if (output.resume.tornTails > 0) notes.push('a torn last line (from a crash) was skipped; a resumed run repairs it');
   if (output.resume.invalidLines > 0) notes.push(`${output.resume.invalidLines} damaged lines were skipped`);
   if (output.lockNote !== undefined) notes.push(output.lockNote);
+  notes.push(...figuresNotes(output));
   const pending = pendingOfOutput(output, i, located, group);
   // When the input's note is why pending is unknown, the pending line already says it.
   if (located.note !== undefined && located.note !== pending.reason) notes.push(located.note);
@@ -130,6 +131,7 @@ function buildReport(output: LoadedOutput, i: number, located: LocatedInput, gro
   return {
     path: output.path,
     fingerprint: output.state === undefined ? null : summarizeFingerprint(output.state.fingerprint),
+    lastRun: summarizeLastRun(output.state),
     done,
     failed,
     pending,

@@ -1,10 +1,11 @@
 import { parseShard, type Shard } from '../input/shard.js';
 import type { FailureRecord } from '../journal/records.js';
 import type { RunFingerprint } from '../journal/fingerprint.js';
-import type { BatchRecord } from '../journal/state-file.js';
+import type { BatchRecord, RunState, StateTotals } from '../journal/state-file.js';
+import type { ResultTotals } from '../journal/resume-set.js';
 import type { LoadedOutput } from './read-output.js';
-import { toStatusTokens, zeroTokens } from '../usage/token-usage.js';
-import type { FailedSummary, FingerprintSummary, PendingBatch, StatusCounts } from './status-types.js';
+import { toStatusTokens, tokensOf, zeroTokens } from '../usage/token-usage.js';
+import type { FailedSummary, FingerprintSummary, PendingBatch, RunFigures, StatusCounts } from './status-types.js';
 
 /**
  * Provider batch statuses after which nothing more will arrive: OpenAI's `completed`, `failed`, `expired`,
@@ -18,18 +19,73 @@ const UNKNOWN_CLASS = 'unknown';
 /** The figures of one output, except `pending`, which needs its input (see `count-pending.ts`). */
 export function summarizeOutput(output: LoadedOutput): Omit<StatusCounts, 'pending'> {
   const { resume, state } = output;
-  const totals = resume.totals;
+  const lines = resume.totals;
   return {
     done: resume.done.size,
     failed: summarizeFailures(resume.failedLatest.values()),
     pendingBatches: (state?.batches ?? []).filter(isPendingBatch).map((batch) => toPendingBatch(output.path, batch)),
-    resultLines: totals?.succeeded ?? 0,
-    tokens: toStatusTokens(totals ?? zeroTokens()),
-    costUsd: totals?.costUsd ?? 0,
-    unpricedResults: totals?.unpricedResults ?? 0,
+    resultLines: lines?.succeeded ?? 0,
+    ...(state === undefined ? figuresOfLines(lines) : figuresOfLedger(state.totals)),
+    unpricedResults: lines?.unpricedResults ?? 0,
     lastUpdate: new Date(output.lastModifiedMs).toISOString(),
     damage: { tornTails: resume.tornTails, invalidLines: resume.invalidLines },
   };
+}
+
+type Figures = Pick<StatusCounts, 'tokens' | 'costUsd' | 'cacheHits' | 'dedupHits' | 'figures'>;
+
+/** The state's ledger: every run's summary figures, added up (the one source, README "The numbers"). */
+function figuresOfLedger(totals: StateTotals): Figures {
+  return {
+    tokens: toStatusTokens(tokensOf(totals)),
+    costUsd: totals.costUsd,
+    cacheHits: totals.cacheHits ?? 0,
+    dedupHits: totals.dedupHits ?? 0,
+    figures: 'state',
+  };
+}
+
+/** Without a state file, result lines are all there is; cache hits and in-run duplicates look alike there. */
+function figuresOfLines(lines: ResultTotals | undefined): Figures {
+  return {
+    tokens: toStatusTokens(lines ?? zeroTokens()),
+    costUsd: lines?.costUsd ?? 0,
+    cacheHits: lines?.cachedResults ?? 0,
+    dedupHits: 0,
+    figures: 'results',
+  };
+}
+
+/** The state's `lastRun`, shaped like the status figures; null when the state does not hold it. */
+export function summarizeLastRun(state: RunState | undefined): RunFigures | null {
+  const run = state?.lastRun;
+  if (run === undefined) return null;
+  return {
+    startedAt: run.startedAt,
+    mode: run.mode,
+    succeeded: run.succeeded,
+    failed: run.failed,
+    tokens: toStatusTokens(tokensOf(run)),
+    costUsd: run.costUsd,
+    cacheHits: run.cacheHits ?? 0,
+    dedupHits: run.dedupHits ?? 0,
+  };
+}
+
+/**
+ * Why the figures may not cover every line: result lines the ledger does not know of (a run killed between
+ * two state checkpoints), or no ledger at all.
+ */
+export function figuresNotes(output: LoadedOutput): string[] {
+  const lines = output.resume.totals;
+  if (output.state === undefined) {
+    return (lines?.succeeded ?? 0) === 0
+      ? []
+      : ['no state file: tokens and cost are summed from result lines (answers paid but unusable are not in them), and cache hits include in-run duplicates'];
+  }
+  const unknown = (lines?.succeeded ?? 0) - output.state.totals.succeeded;
+  if (unknown <= 0) return [];
+  return [`${unknown} result lines were written after the state file's last figures (a run was killed?): tokens and cost leave them out`];
 }
 
 /** Counts failures by class, most frequent first (ties by name), so the JSON and the display are stable. */

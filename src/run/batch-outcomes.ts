@@ -5,7 +5,7 @@
 import { requestHashOfKey } from '../journal/request-hash.js';
 import { toResultRecord } from '../journal/result-record.js';
 import type { ResponseCache } from '../cache/response-cache.js';
-import type { BudgetLedger } from '../cost/budget-ledger.js';
+import type { BudgetPacer } from './budget-pacer.js';
 import { costOfUsage } from '../cost/cost-of-usage.js';
 import type { ModelPrice } from '../cost/prices.js';
 import type { FailureInfo } from '../journal/records.js';
@@ -22,7 +22,8 @@ export interface BatchOutcomeWriterOptions {
   stats: RunStats;
   emit: EventSink;
   cache: Pick<ResponseCache, 'put'> | null;
-  ledger: Pick<BudgetLedger, 'settle' | 'release'> | null;
+  /** Where reservations are settled at the real cost (with the answer's output tokens) or given back. */
+  ledger: Pick<BudgetPacer, 'settle' | 'release'> | null;
   price: ModelPrice | null;
   expectation: OutputExpectation;
   /** The model asked for, when an answer does not name one. */
@@ -40,7 +41,7 @@ export class BatchOutcomeWriter {
     const { stats, price, ledger, cache, now } = this.options;
     const completion = answer.model === '' ? { ...answer, model: this.options.model } : answer;
     const costUsd = price ? costOfUsage(completion.usage, price, 'batch') : null;
-    if (entry.reservation) ledger?.settle(entry.reservation, costUsd ?? entry.reservation.usd);
+    if (entry.reservation) ledger?.settle(entry.reservation, costUsd ?? entry.reservation.usd, completion.usage.outputTokens);
     const check = validateOutput(completion, this.options.expectation);
     if (!check.ok) {
       // The answer was paid for even though it is unusable.

@@ -13,6 +13,7 @@ import { readInput } from '../input/open-input.js';
 import type { ChatRequest } from '../providers/types.js';
 import type { PromptTemplate } from '../template/types.js';
 import { BatchChunk } from './batch-chunk.js';
+import { describeAdvice } from './budget-pacer.js';
 import type { BatchRunContext } from './batch-context.js';
 import { submitChunk } from './batch-submit.js';
 import type { BatchEntry } from './batch-tracked.js';
@@ -26,8 +27,15 @@ export async function submitPending(ctx: BatchRunContext, template: PromptTempla
   let chunk = new BatchChunk(ctx.limits);
   let admitted = 0;
 
-  const worstCase = (request: ChatRequest): number =>
-    ctx.price ? worstCaseCost(estimateRequestInputTokens(request, config.provider), maxOutput, ctx.price, 'batch') : 0;
+  /** Worst-case USD of a request with `inputTokens` and m output tokens, at batch prices. */
+  const worstCaseAt = (inputTokens: number) => (m: number): number => (ctx.price ? worstCaseCost(inputTokens, m, ctx.price, 'batch') : 0);
+  const worstCase = (request: ChatRequest): number => worstCaseAt(estimateRequestInputTokens(request, config.provider))(maxOutput);
+  // The pacer submits what is gathered before it collects the batches in flight to free budget.
+  ctx.flushChunk = async () => {
+    if (chunk.size === 0) return;
+    await submitChunk(ctx, chunk);
+    chunk = new BatchChunk(ctx.limits);
+  };
 
   for await (const event of readInput(config.input, { stdin, shard: config.shard })) {
     if (control.stopping) break;
@@ -57,7 +65,7 @@ export async function submitPending(ctx: BatchRunContext, template: PromptTempla
     const running = inProgress.get(item.id);
     if (running !== undefined) {
       running.cacheKey ??= cacheKey;
-      if (running.itemId === item.id) running.reservation ??= ctx.ledger?.tryReserve(worstCase(request)) ?? undefined;
+      if (running.itemId === item.id && running.reservation === undefined) running.reservation = await ctx.pacer?.hold(worstCase(request));
       continue;
     }
     const cached = ctx.cache?.get(cacheKey);
@@ -68,22 +76,25 @@ export async function submitPending(ctx: BatchRunContext, template: PromptTempla
     if (chunk.follow(cacheKey, item.id)) continue;
 
     let reservation: Reservation | undefined;
-    if (ctx.ledger) {
-      reservation = ctx.ledger.tryReserve(worstCase(request)) ?? undefined;
-      if (reservation === undefined) {
-        const { ledger } = ctx;
-        ctx.emit({ type: 'budget-reached', spentUsd: ledger.spentUsd, reservedUsd: ledger.reservedUsd, budgetUsd: ledger.budgetUsd });
-        control.stop('budget');
-        break;
+    let cap = config.budgetMaxTokens;
+    if (ctx.pacer) {
+      const reserved = await reserveFor(ctx, worstCaseAt(estimateRequestInputTokens(request, config.provider)), maxOutput);
+      if (reserved === undefined) break;
+      reservation = reserved.reservation;
+      // The budget's last items may go out with a smaller max_tokens that fits what is left (as in realtime).
+      if (reserved.maxOutputTokens < maxOutput) {
+        request = { ...request, params: { ...request.params, maxTokens: reserved.maxOutputTokens } };
+        cap = undefined;
       }
     }
-    const encode = (customId: string) => ctx.client.encodeRequest(customId, withOutputCap(request, config.budgetMaxTokens));
+    const sent = withOutputCap(request, cap);
+    const encode = (customId: string) => ctx.client.encodeRequest(customId, sent);
     let added = chunk.add(item.id, cacheKey, encode, reservation);
     if (added === 'full') {
       await submitChunk(ctx, chunk);
       chunk = new BatchChunk(ctx.limits);
       if (control.stopping && control.stopReason !== 'budget') {
-        if (reservation) ctx.ledger?.release(reservation);
+        if (reservation) ctx.pacer?.release(reservation);
         break;
       }
       added = chunk.add(item.id, cacheKey, encode, reservation);
@@ -103,6 +114,28 @@ export async function submitPending(ctx: BatchRunContext, template: PromptTempla
   return admitted;
 }
 
+/**
+ * A reservation for the next item (undefined when the run stops: the budget is reached with nothing left
+ * in flight, or the run is stopping); says once when the worst case dwarfs what answers really cost.
+ */
+async function reserveFor(
+  ctx: BatchRunContext,
+  worstCaseAt: (maxOutputTokens: number) => number,
+  maxOutput: number,
+): Promise<{ reservation: Reservation; maxOutputTokens: number } | undefined> {
+  const { pacer, ledger, control } = ctx;
+  const outcome = await pacer!.reserve(worstCaseAt, maxOutput, () => control.stopping);
+  if (outcome === 'stopped') return undefined;
+  if (outcome === 'reached') {
+    ctx.emit({ type: 'budget-reached', spentUsd: ledger!.spentUsd, reservedUsd: ledger!.reservedUsd, budgetUsd: ledger!.budgetUsd });
+    control.stop('budget');
+    return undefined;
+  }
+  const advice = pacer!.advice(worstCaseAt(maxOutput), maxOutput);
+  if (advice) ctx.emit({ type: 'warning', message: describeAdvice(worstCaseAt(maxOutput), maxOutput, advice) });
+  return outcome;
+}
+
 /** item id → its entry in a batch this run re-attached to. */
 function indexInProgress(ctx: BatchRunContext): Map<string, BatchEntry> {
   const index = new Map<string, BatchEntry>();
@@ -116,5 +149,5 @@ function indexInProgress(ctx: BatchRunContext): Map<string, BatchEntry> {
 }
 
 function releaseAll(ctx: BatchRunContext, entries: Iterable<BatchEntry>): void {
-  for (const entry of entries) if (entry.reservation) ctx.ledger?.release(entry.reservation);
+  for (const entry of entries) if (entry.reservation) ctx.pacer?.release(entry.reservation);
 }

@@ -58,7 +58,7 @@ export async function submitChunk(ctx: BatchRunContext, chunk: BatchChunk): Prom
  * rejected batch (400, 413) dead-letters them, as a rejected realtime request would.
  */
 function handleSubmitFailure(ctx: BatchRunContext, chunk: BatchChunk, error: unknown): void {
-  const release = (entry: BatchEntry) => entry.reservation && ctx.ledger?.release(entry.reservation);
+  const release = (entry: BatchEntry) => entry.reservation && ctx.pacer?.release(entry.reservation);
   if (isAbortError(error)) {
     for (const entry of chunk.entries.values()) release(entry);
     return;

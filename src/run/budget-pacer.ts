@@ -1,5 +1,6 @@
 import type { Reservation } from '../cost/budget-ledger.js';
 import type { BudgetPort } from '../cost/budget-port.js';
+import { formatUsd } from '../cost/money.js';
 
 /** Settled answers before the worst case is compared with what answers really cost. */
 const ADVICE_AFTER_ANSWERS = 20;
@@ -35,7 +36,19 @@ export class BudgetPacer {
   constructor(
     private readonly budget: Pick<BudgetPort, 'tryReserve' | 'settle' | 'release' | 'reservedUsd' | 'spentUsd' | 'budgetUsd'>,
     private readonly sleep: (ms: number) => Promise<void>,
+    /**
+     * Batch mode: held reservations are freed only when the caller acts (submits what it has gathered and
+     * collects the batches in flight, settling them at their real cost). Called instead of waiting; it
+     * should return once something was freed or nothing more can be.
+     * @default wait for requests in flight to settle by themselves (realtime)
+     */
+    private readonly settleHeld?: () => Promise<void>,
   ) {}
+
+  /** A reservation outside `reserve` (batch mode: an item of a batch an earlier run submitted); undefined when it does not fit. */
+  async hold(usd: number): Promise<Reservation | undefined> {
+    return (await this.#try(usd, 0))?.reservation;
+  }
 
   /**
    * A reservation for a request of up to `maxOutputTokens` (`worstCaseAt(m)`: its worst-case USD with m
@@ -50,11 +63,17 @@ export class BudgetPacer {
       if (full) return full;
       // A reservation freed while this one was being tried: try again with what it left.
       if (this.#freedCount !== freedBefore) continue;
-      if (this.#held > 0) {
+      if (this.#held > 0 && this.settleHeld === undefined) {
         await new Promise<void>((resolve) => this.#wake.push(resolve));
         continue;
       }
-      if (this.budget.reservedUsd > 0) {
+      if (this.#held > 0) {
+        await this.settleHeld!();
+        if (this.#freedCount !== freedBefore) continue;
+        if (stopping()) return 'stopped';
+        // Nothing could be freed (the batches outlived the wait): only the smaller cap below may still fit.
+      }
+      if (this.budget.reservedUsd > 0 && this.settleHeld === undefined) {
         await this.sleep(SHARED_RECHECK_MS);
         continue;
       }
@@ -62,7 +81,7 @@ export class BudgetPacer {
       const last = cap === undefined ? undefined : await this.#try(worstCaseAt(cap), cap);
       if (last) return last;
       // Another request took what was left meanwhile: wait for it rather than stop.
-      if (this.#held === 0) return 'reached';
+      if (this.#held === 0 || this.settleHeld !== undefined) return 'reached';
     }
   }
 
@@ -126,4 +145,12 @@ export class BudgetPacer {
     this.#wake = [];
     for (const wake of waiting) wake();
   }
+}
+
+/** The warning that goes with {@link BudgetPacer.advice}, in realtime and batch mode alike. */
+export function describeAdvice(worstCaseUsd: number, maxOutputTokens: number, advice: { averageUsd: number; suggestedMaxTokens: number }): string {
+  return (
+    `each request holds ${formatUsd(worstCaseUsd)} of the budget (${maxOutputTokens} output tokens) while answers cost ${formatUsd(advice.averageUsd)} on average: ` +
+    `--max-tokens ${advice.suggestedMaxTokens} (twice the longest answer so far) would let more requests run within the same budget`
+  );
 }

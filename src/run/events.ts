@@ -43,6 +43,17 @@ export interface RunTotals extends TokenCounts {
   pauseReason: PauseReason | null;
 }
 
+/** Cumulative figures of an output (every run into it), as its state file keeps them. */
+export interface AllRunsTotals extends TokenCounts {
+  /** Result lines written. */
+  succeeded: number;
+  /** Failure records written. */
+  failed: number;
+  costUsd: number;
+  cacheHits: number;
+  dedupHits: number;
+}
+
 /** What paused dispatch: the account's rate limit (429) or the provider's overload (529), which is not a limit. */
 export type PauseReason = 'rate_limit' | 'overloaded';
 
@@ -55,6 +66,11 @@ export interface RunSummary extends RunTotals {
   failedPath: string;
   /** The exact command that continues this run, when there is something left to do. */
   resumeCommand?: string;
+  /**
+   * Resuming: the figures of every run into this output, this one included (the state file's `totals`);
+   * the rest of the summary is this run alone.
+   */
+  allRuns?: AllRunsTotals;
   /** What stopped a fatal run, redacted. */
   fatalMessage?: string;
   /** Pack mode: requests and tokens saved. */

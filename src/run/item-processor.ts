@@ -11,8 +11,7 @@ import type { FailureOutcome } from '../retry/types.js';
 import type { DispatchTicket, Scheduler } from '../scheduler/scheduler-types.js';
 import type { ChatMessage } from '../template/types.js';
 import type { EventSink } from './events.js';
-import { formatUsd } from '../cost/money.js';
-import { BudgetPacer } from './budget-pacer.js';
+import { BudgetPacer, describeAdvice } from './budget-pacer.js';
 import { CircuitBreaker, DEFAULT_BREAKER_LIMITS, type BreakerLimits } from './circuit-breaker.js';
 import { withOutputCap } from './output-cap.js';
 import type { RunControl } from './run-control.js';
@@ -277,12 +276,7 @@ export class ItemProcessor {
     }
     const advice = pacer.advice(worstCaseUsd, maxOutput);
     if (advice) {
-      this.emit({
-        type: 'warning',
-        message:
-          `each request holds ${formatUsd(worstCaseUsd)} of the budget (${maxOutput} output tokens) while answers cost ${formatUsd(advice.averageUsd)} on average: ` +
-          `--max-tokens ${advice.suggestedMaxTokens} (twice the longest answer so far) would let more requests run within the same budget`,
-      });
+      this.emit({ type: 'warning', message: describeAdvice(worstCaseUsd, maxOutput, advice) });
     }
     return { reservation: outcome.reservation, maxOutput: outcome.maxOutputTokens };
   }

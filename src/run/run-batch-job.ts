@@ -6,6 +6,7 @@
  */
 import { openResponseCache } from '../cache/response-cache.js';
 import { BudgetLedger } from '../cost/budget-ledger.js';
+import { BudgetPacer } from './budget-pacer.js';
 import type { ModelPrice } from '../cost/prices.js';
 import type { BatchRecord } from '../journal/state-file.js';
 import { createBatchClient } from '../providers/batch/create-batch-client.js';
@@ -49,6 +50,15 @@ async function startBatch(config: RunConfig, template: PromptTemplate, deps: Bat
   const sleep = deps.sleep ?? defaultSleep;
   const { emit, control } = deps;
   const ledger = createLedger(config, price, emit);
+  const interval = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL;
+  // Batches settle only when collected: a reservation that does not fit submits what is gathered and
+  // collects the batches in flight (their real cost frees most of what they held), then tries again.
+  const pacer = ledger
+    ? new BudgetPacer(ledger, (ms) => sleep(ms, control.abandonSignal).catch(() => undefined), async () => {
+        await ctx.flushChunk();
+        await pollUntilDone(ctx, interval);
+      })
+    : null;
   const retry: RetryPolicy = {
     maxRetries: config.maxRetries,
     maxWaitMs: config.maxWaitMs,
@@ -67,6 +77,8 @@ async function startBatch(config: RunConfig, template: PromptTemplate, deps: Bat
     output,
     stats,
     ledger,
+    pacer,
+    flushChunk: async () => undefined,
     cache,
     price,
     writer: new BatchOutcomeWriter({
@@ -74,7 +86,7 @@ async function startBatch(config: RunConfig, template: PromptTemplate, deps: Bat
       stats,
       emit,
       cache,
-      ledger,
+      ledger: pacer,
       price,
       expectation: { schema: config.params.schema, jsonOutput: config.params.jsonOutput },
       model: config.params.model,
@@ -94,7 +106,7 @@ async function startBatch(config: RunConfig, template: PromptTemplate, deps: Bat
     paused: () => false,
     async work() {
       await submitPending(ctx, template, deps.stdin);
-      await pollUntilDone(ctx, deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL);
+      await pollUntilDone(ctx, interval);
     },
     async close() {
       await client.close();

@@ -1,4 +1,4 @@
-import { addTokens, tokensOf } from '../usage/token-usage.js';
+import { tokensOf } from '../usage/token-usage.js';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -11,7 +11,7 @@ import { acquireOutputLock, type OutputLock } from '../journal/output-lock.js';
 import { outputPathsFor, type OutputPaths } from '../journal/output-paths.js';
 import type { FailureRecord, ResultRecord } from '../journal/records.js';
 import { createSkipPredicate, loadRunResumeState } from '../journal/resume-set.js';
-import { emptyStateTotals, readState, writeStateAtomic, type BatchRecord, type RunState, type StateTotals } from '../journal/state-file.js';
+import { addStateTotals, emptyStateTotals, readState, writeStateAtomic, type BatchRecord, type LastRunTotals, type RunState, type StateTotals } from '../journal/state-file.js';
 import { repairTornTail } from '../journal/torn-tail.js';
 import { computeRequestHash, tagOfRequestHash } from '../journal/request-hash.js';
 import type { Item } from '../input/types.js';
@@ -44,8 +44,17 @@ export interface RunOutput {
   writeFailure(record: FailureRecord): void;
   /** Record or update a provider batch in the state file, durably, before anything else happens. */
   saveBatch(batch: BatchRecord): Promise<void>;
-  /** Add this run's totals to the state file. */
-  finish(totals: RunTotals): Promise<void>;
+  /**
+   * Write this run's figures so far to the state file (as `lastRun`, and added into `totals`), so a run
+   * killed without warning loses at most what came after the last checkpoint. A write already under way
+   * makes this a no-op: the next tick catches up.
+   */
+  checkpoint(totals: RunTotals): void;
+  /**
+   * Add this run's final totals to the state file. Returns the figures of every run into the output when
+   * earlier runs wrote into it (a resume), else undefined.
+   */
+  finish(totals: RunTotals): Promise<StateTotals | undefined>;
   /** Flush, fsync and close the files; release the lock. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -65,6 +74,8 @@ export async function openRunOutput(
     now: () => number;
     /** An output file refused a write (disk full, read-only, I/O error): nothing more is written; stop the run. */
     onWriteError?: (error: OutputWriteError) => void;
+    /** A background state write failed for a reason that is not the disk's: a bug (exit 70). */
+    onUnexpected?: (error: unknown) => void;
     /** How journal lines reach the disk. @default fs.writeSync */
     writeText?: JournalWriterOptions['writeText'];
   },
@@ -112,12 +123,34 @@ export async function openRunOutput(
   let failures: JournalWriter | undefined;
   const batches = [...(previous?.batches ?? [])];
   const baseTotals: StateTotals = previous?.totals ?? emptyStateTotals();
-  const writeState = async (totals: StateTotals) => {
+  /** This run's figures as last reported; undefined until the run has reported any. */
+  let runTotals: LastRunTotals | undefined;
+  let startedAt = new Date(io.now()).toISOString();
+  const writeState = async () => {
+    const state: RunState = {
+      version: 1,
+      fingerprint,
+      batches,
+      totals: runTotals === undefined ? baseTotals : addStateTotals(baseTotals, runTotals),
+      ...(runTotals ?? previous?.lastRun ? { lastRun: runTotals ?? previous?.lastRun } : {}),
+      updatedAt: new Date(io.now()).toISOString(),
+    };
     try {
-      await writeStateAtomic(paths.state, { version: 1, fingerprint, batches, totals, updatedAt: new Date(io.now()).toISOString() } satisfies RunState);
+      await writeStateAtomic(paths.state, state);
     } catch (error) {
       throw asOutputWriteError(error, paths.state) ?? error;
     }
+  };
+  // One write at a time, in order: a slow checkpoint must never land after (and undo) a later write.
+  let writing: Promise<void> = Promise.resolve();
+  let checkpointPending = false;
+  const queueWrite = (): Promise<void> => {
+    const next = writing.then(writeState);
+    writing = next.catch(() => undefined);
+    return next;
+  };
+  const report = (totals: RunTotals) => {
+    runTotals = { ...ledgerOfRun(totals), startedAt, mode: config.mode };
   };
   // After the first refused write nothing more is appended anywhere: a torn last line is all a full disk
   // can leave, which the resume repairs, so no record is ever lost in the middle or doubled.
@@ -159,7 +192,8 @@ export async function openRunOutput(
       }
       results = openJournal(paths.results, io.writeText);
       failures = openJournal(paths.failed, io.writeText);
-      await writeState(baseTotals);
+      startedAt = new Date(io.now()).toISOString();
+      await queueWrite();
     },
     writeResult: append(() => results, paths.results),
     writeFailure: append(() => failures, paths.failed),
@@ -167,15 +201,33 @@ export async function openRunOutput(
       const index = batches.findIndex((known) => known.id === batch.id);
       if (index >= 0) batches[index] = batch;
       else batches.push(batch);
-      await writeState(baseTotals);
+      await queueWrite();
+    },
+    checkpoint(totals) {
+      if (checkpointPending || writeError !== undefined) return;
+      report(totals);
+      checkpointPending = true;
+      queueWrite()
+        .catch((error: unknown) => {
+          try {
+            refuse(error, paths.state);
+          } catch (unexpected) {
+            io.onUnexpected?.(unexpected);
+          }
+        })
+        .finally(() => {
+          checkpointPending = false;
+        });
     },
     async finish(totals) {
+      report(totals);
       try {
-        await writeState(addTotals(baseTotals, totals));
+        await queueWrite();
       } catch (error) {
         // The state file is written where possible; a full disk is already being reported.
         refuse(error, paths.state);
       }
+      return previous === undefined ? undefined : addStateTotals(baseTotals, runTotals!);
     },
     async close() {
       for (const writer of [results, failures]) {
@@ -205,7 +257,10 @@ function openStdoutOutput(emit: EventSink): RunOutput {
     writeResult: (record) => writer.append(record),
     writeFailure: () => undefined,
     async saveBatch() {},
-    async finish() {},
+    checkpoint() {},
+    async finish() {
+      return undefined;
+    },
     async close() {
       writer.flush();
     },
@@ -252,11 +307,14 @@ async function computeFingerprint(config: RunConfig, template: PromptTemplate, h
   };
 }
 
-function addTotals(base: StateTotals, run: RunTotals): StateTotals {
+/** A run's figures as the state file keeps them: the same numbers as its summary (README "The numbers"). */
+export function ledgerOfRun(run: RunTotals): StateTotals {
   return {
-    succeeded: base.succeeded + run.succeeded,
-    failed: base.failed + run.failed,
-    ...addTokens(tokensOf(base), run),
-    costUsd: base.costUsd + (run.spentUsd ?? 0),
+    succeeded: run.succeeded,
+    failed: run.failed,
+    ...tokensOf(run),
+    costUsd: run.spentUsd ?? 0,
+    cacheHits: run.cacheHits,
+    dedupHits: run.dedupHits,
   };
 }

@@ -17,6 +17,12 @@ import { resolveRunPrices, type RunPrices } from './resolve-run-price.js';
 import { describeWriteError } from './describe-write-error.js';
 import { checkScan } from './scan-checks.js';
 
+/**
+ * How often the state file gets the run's figures so far: a run killed without warning (kill -9, power)
+ * loses at most this much of the ledger `status` reads, at the price of one small atomic write.
+ */
+const STATE_CHECKPOINT_MS = 5_000;
+
 /** The part of the world every run touches, injected so tests can replace any part. */
 export interface SkeletonDeps {
   emit: EventSink;
@@ -77,6 +83,7 @@ export async function runSkeleton(
     stdout: deps.stdout,
     now,
     onWriteError: (error) => control.stop('output-error', describeWriteError(error)),
+    onUnexpected: (error) => control.fail(error),
     writeText: deps.writeText,
   });
   try {
@@ -107,7 +114,17 @@ export async function runSkeleton(
       outputPath: output.paths.results,
     });
     const snapshot = () => stats.snapshot({ reservedUsd: mode.reservedUsd(), paused: mode.paused(), pauseReason: mode.pauseReason?.() });
-    const ticker = setInterval(() => emit({ type: 'progress', totals: snapshot() }), deps.progressTickMs ?? 250);
+    const tickMs = deps.progressTickMs ?? 250;
+    let sinceCheckpointMs = 0;
+    const ticker = setInterval(() => {
+      const totals = snapshot();
+      emit({ type: 'progress', totals });
+      sinceCheckpointMs += tickMs;
+      if (sinceCheckpointMs >= STATE_CHECKPOINT_MS) {
+        sinceCheckpointMs = 0;
+        output.checkpoint(totals);
+      }
+    }, tickMs);
     ticker.unref();
     try {
       await mode.work();
@@ -137,7 +154,8 @@ export async function runSkeleton(
       resumeCommand: resumable ? config.resumeCommand : undefined,
       ...extra,
     };
-    await output.finish(totals);
+    const allRuns = await output.finish(totals);
+    if (allRuns !== undefined) summary.allRuns = { ...allRuns, cacheHits: allRuns.cacheHits ?? 0, dedupHits: allRuns.dedupHits ?? 0 };
     emit({ type: 'progress', totals });
     emit({ type: 'run-finished', summary });
     return summary;

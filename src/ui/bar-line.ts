@@ -62,7 +62,9 @@ function buildSegments(totals: RunTotals, fraction: number | null, palette: Pale
   const slow = formatSlow(totals);
   if (slow !== null) segments.push({ text: palette.warn(slow), priority: 1 });
   segments.push({ text: formatMoney(totals), priority: 1 });
-  segments.push({ text: countLabel(totals.cacheHits + totals.dedupHits, 'cache', palette.dim), priority: 5 });
+  // The summary's words: cache hits (answered from the local cache) apart from in-run duplicates.
+  segments.push({ text: countLabel(totals.cacheHits, 'cache', palette.dim), priority: 5 });
+  if (totals.dedupHits > 0) segments.push({ text: countLabel(totals.dedupHits, 'duplicates', palette.dim), priority: 5 });
   segments.push({ text: countLabel(totals.retries, 'retries', palette.warn), priority: 4 });
   segments.push({ text: countLabel(totals.failed, 'failed', palette.error), priority: 1 });
   return segments;

@@ -3,7 +3,7 @@
  * several. Plain text (it goes to stdout and into cron mails), no colour.
  */
 import { formatUsd } from '../cost/money.js';
-import type { FingerprintSummary, OutputStatus, StatusCounts } from '../report/status-types.js';
+import type { FingerprintSummary, OutputStatus, RunFigures, StatusCounts } from '../report/status-types.js';
 import { formatCount, sanitizeText } from './format.js';
 
 /** Room for the longest label (`batches`) plus a gap. */
@@ -20,6 +20,7 @@ export function formatStatus(status: OutputStatus): string {
     sanitizeText(output.path),
     ...(output.fingerprint === null ? [row('run', 'unknown (no state file)')] : runLines(output.fingerprint)),
     ...countLines(output, width),
+    ...(output.lastRun === null ? [] : [row('last run', describeLastRun(output.lastRun))]),
     ...noteLines(output.notes),
   ]);
   if (status.outputs.length > 1) {
@@ -43,16 +44,33 @@ function countLines(counts: StatusCounts, width: number): string[] {
     lines.push(row('batches', `${figure(batches.length)}  pending at the provider: ${batches.join(', ')}`));
   }
   const tokens = counts.tokens;
+  // These add up every run into the output; the `last run` row is the latest run's summary alone.
+  const allRuns = counts.figures === 'state' ? '  (all runs)' : '';
   lines.push(
     row(
       'tokens',
       `in ${formatCount(tokens.input)} (cached ${formatCount(tokens.cachedInput)}, cache write ${formatCount(tokens.cacheWrite)})` +
-        ` · out ${formatCount(tokens.output)} (reasoning ${formatCount(tokens.reasoning)})`,
+        ` · out ${formatCount(tokens.output)} (reasoning ${formatCount(tokens.reasoning)})${allRuns}`,
     ),
-    row('cost', `${formatUsd(counts.costUsd)}${describeUnpriced(counts.unpricedResults)}`),
+    row('cost', `${formatUsd(counts.costUsd)}${describeUnpriced(counts.unpricedResults)}${allRuns}`),
+    row('cache', `${plural(counts.cacheHits, 'hit', 'hits')} · ${plural(counts.dedupHits, 'in-run duplicate', 'in-run duplicates')}${allRuns}`),
     row('updated', counts.lastUpdate === null ? 'never' : counts.lastUpdate.replace(/\.\d+Z$/, 'Z')),
   );
   return lines;
+}
+
+/** The latest run alone, in the words of its summary; the rows above add up every run. */
+function describeLastRun(run: RunFigures): string {
+  const tokens = run.tokens;
+  return [
+    `${run.startedAt.replace(/\.\d+Z$/, 'Z')} ${run.mode}`,
+    `${formatCount(run.succeeded)} ok`,
+    `${formatCount(run.failed)} failed`,
+    `in ${formatCount(tokens.input)} (cached ${formatCount(tokens.cachedInput)}) · out ${formatCount(tokens.output)}`,
+    formatUsd(run.costUsd),
+    plural(run.cacheHits, 'hit', 'hits'),
+    plural(run.dedupHits, 'in-run duplicate', 'in-run duplicates'),
+  ].join(' · ');
 }
 
 function runLines(fingerprint: FingerprintSummary): string[] {

@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatUsd } from '../cost/money.js';
 import type { FailureClass } from '../journal/records.js';
 import type { RunSummary } from '../run/events.js';
+import type { TokenCounts } from '../usage/token-usage.js';
 import { createPalette, type Palette } from './color.js';
 import { formatCount, formatDuration, formatPercent, formatRate, sanitizeText } from './format.js';
 import { countDone } from './progress-line.js';
@@ -25,11 +26,14 @@ export function formatSummary(summary: RunSummary, options: SummaryFormatOptions
 
   const lines = [formatHeadline(summary, palette)];
   lines.push(row('items', formatItems(summary, palette)));
-  lines.push(row('tokens', formatTokens(summary)));
-  lines.push(row('cost', formatCost(summary, palette)));
+  // After a resume these rows are this run's; the `all runs` row adds the earlier runs into the output.
+  const thisRun = summary.allRuns === undefined ? '' : palette.dim(' (this run)');
+  lines.push(row('tokens', formatTokens(summary) + thisRun));
+  lines.push(row('cost', formatCost(summary, palette) + thisRun));
   if (summary.budgetUsd !== null) lines.push(row('budget', formatBudget(summary)));
   lines.push(row('time', `${formatDuration(summary.elapsedMs)} · ${formatRate(summary.rate)} items/s`));
-  lines.push(row('cache', formatCache(summary)));
+  lines.push(row('cache', formatCache(summary) + thisRun));
+  if (summary.allRuns !== undefined) lines.push(row('all runs', formatAllRuns(summary.allRuns, summary.spentUsd !== null)));
   lines.push(row('retries', formatWithClasses(summary.retries, summary.retriesByClass)));
   if (summary.packed !== undefined) lines.push(row('packing', formatPacking(summary.packed)));
   lines.push(row('results', sanitizeText(summary.outputPath)));
@@ -89,7 +93,7 @@ function formatItems(summary: RunSummary, palette: Palette): string {
   return parts.join(' · ');
 }
 
-function formatTokens(summary: RunSummary): string {
+function formatTokens(summary: TokenCounts): string {
   const parts = [
     `${formatCount(summary.inputTokens)} in`,
     `${formatCount(summary.cachedInputTokens)} cached`,
@@ -125,7 +129,15 @@ function formatBudget(summary: RunSummary): string {
   return `${formatUsd(summary.spentUsd)} of ${formatUsd(budget)}${used}`;
 }
 
-function formatCache(summary: RunSummary): string {
+/** Every run into the output: the figures `status` shows. */
+function formatAllRuns(all: NonNullable<RunSummary['allRuns']>, priced: boolean): string {
+  const parts = [formatTokens(all)];
+  if (priced) parts.push(formatUsd(all.costUsd));
+  parts.push(formatCache(all));
+  return parts.join(' · ');
+}
+
+function formatCache(summary: Pick<RunSummary, 'cacheHits' | 'dedupHits'>): string {
   const hits = `${formatCount(summary.cacheHits)} ${plural(summary.cacheHits, 'hit')}`;
   return `${hits} · ${formatCount(summary.dedupHits)} in-run ${plural(summary.dedupHits, 'duplicate')}`;
 }

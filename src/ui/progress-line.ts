@@ -73,7 +73,7 @@ export function formatPause(totals: RunTotals): string | null {
 /**
  * The plain log line:
  * `[00:01:20] 1,234/5,000 (24.7%) 15.4 items/s eta 4m05s | $0.12 → $0.49 of $5.00 | cache 10 | retries 3 | failed 2`.
- * Every field is always present (except eta, slow requests, dedup and paused) so the lines stay easy to grep and parse.
+ * Every field is always present (except eta, slow requests, in-run duplicates and paused) so the lines stay easy to grep and parse.
  */
 export function formatProgressLine(totals: RunTotals): string {
   const fraction = progressFraction(totals);
@@ -86,7 +86,7 @@ export function formatProgressLine(totals: RunTotals): string {
   if (slow !== null) head += ` ${slow}`;
 
   const fields = [head, formatMoney(totals), `cache ${formatCount(totals.cacheHits)}`];
-  if (totals.dedupHits > 0) fields.push(`dedup ${formatCount(totals.dedupHits)}`);
+  if (totals.dedupHits > 0) fields.push(`duplicates ${formatCount(totals.dedupHits)}`);
   fields.push(`retries ${formatCount(totals.retries)}`, `failed ${formatCount(totals.failed)}`);
   const pause = formatPause(totals);
   if (pause !== null) fields.push(pause);

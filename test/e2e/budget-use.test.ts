@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer } from '../../src/mock/server.js';
 import { FIXTURES, makeTempDir, runCli } from '../helpers/cli.js';
-import { openaiEnv, readResults, startServer, writeItems } from '../helpers/e2e.js';
+import { anthropicEnv, openaiEnv, readResults, startServer, writeItems } from '../helpers/e2e.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
+/** Both providers priced like the mock server bills, so its bill is comparable with the budget. */
+const PRICED = ['--price-input', '0.15', '--price-output', '0.6'];
 /** Long descriptions make input dominate, like real classification jobs. */
 const LONG = (i: number) => ` ${'lorem ipsum dolor sit amet '.repeat(20)}${i}`;
 
@@ -20,7 +22,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   temp?.cleanup();
-  server.configure({ latencyMs: 0 });
+  server.configure({ latencyMs: 0, batchCompletionDelayMs: 0 });
   server.resetStats();
 });
 
@@ -66,6 +68,43 @@ describe('--budget is a hard bound and gets used (realtime)', () => {
     expect(rest.code).toBe(0);
     expect(new Set(readResults(out).map((r) => r.id)).size).toBe(300);
   });
+});
+
+// Batch mode: batches are billed at half price, and a reservation that does not fit submits what is
+// gathered and collects the batches in flight (their real cost frees what they held) before trying again.
+describe('--budget is a hard bound and gets used (batch mode)', () => {
+  for (const provider of ['openai', 'anthropic'] as const) {
+    const model = provider === 'openai' ? 'gpt-4o-mini' : 'claude-haiku-4-5';
+    const env = () => (provider === 'openai' ? openaiEnv(server) : anthropicEnv(server));
+
+    it(`${provider}: a run whose cost fits completes in several batches, though all worst cases at once would not fit`, async () => {
+      const { input, out } = setUp(150);
+      server.configure({ batchCompletionDelayMs: 0 });
+      const budget = 0.01;
+      const result = await runCli(['run', input, '-t', TEMPLATE, '-m', model, '-o', out, '--mode', 'batch', '--no-cache', '--budget', String(budget), ...PRICED], { env: env() });
+      expect(result.code).toBe(0);
+      expect(readResults(out)).toHaveLength(150);
+      expect(server.stats().spendUsd).toBeLessThanOrEqual(budget);
+      // More than one batch: the first did not hold every item's worst case.
+      expect(server.stats().batchesCreated).toBeGreaterThan(1);
+      // The worst case dwarfs what answers cost: said once, with a --max-tokens from the answers seen.
+      expect(result.stderr).toMatch(/--max-tokens \d+ \(twice the longest answer so far\)/);
+    });
+
+    it(`${provider}: a run that does not fit spends ≥ 90% of the budget (by the server's own bill) and never more, then exits 3`, async () => {
+      const { input, out } = setUp(300);
+      server.configure({ batchCompletionDelayMs: 0 });
+      const budget = 0.0015;
+      const result = await runCli(['run', input, '-t', TEMPLATE, '-m', model, '-o', out, '--mode', 'batch', '--no-cache', '--quiet', '--budget', String(budget), ...PRICED], { env: env() });
+      expect(result.code).toBe(3);
+      const spent = server.stats().spendUsd;
+      expect(spent).toBeLessThanOrEqual(budget);
+      expect(spent).toBeGreaterThanOrEqual(0.9 * budget);
+      const results = readResults(out);
+      expect(results.length).toBeLessThan(300);
+      expect(results.reduce((sum, r) => sum + (r.cost_usd ?? 0), 0)).toBeCloseTo(spent, 6);
+    });
+  }
 });
 
 describe('estimate', () => {

@@ -41,14 +41,16 @@ describe('loadResumeState', () => {
     // a: failed then succeeded → done. b: succeeded then failed later (a duplicate run) → stays done.
     // c: failed twice → latest failure. d: only succeeded.
     writeLines(paths.failed, [failure('a', 'a1'), failure('c', 'c1'), failure('b', 'b1'), failure('c', 'c2')]);
-    writeLines(paths.results, [result('b'), result('a'), result('d', null)]);
+    // e: a cache hit, which copied an answer: counted as a line, its tokens were not billed.
+    writeLines(paths.results, [result('b'), result('a'), result('d', null), { ...result('e', 0), cached: true }]);
 
     const state = await loadResumeState(paths, { withTotals: true });
-    expect([...state.done].sort()).toEqual(['a', 'b', 'd']);
+    expect([...state.done].sort()).toEqual(['a', 'b', 'd', 'e']);
     expect([...state.failedLatest.keys()]).toEqual(['c']);
     expect(state.failedLatest.get('c')?.error.message).toBe('c2');
     expect(state.totals).toEqual({
-      succeeded: 3,
+      succeeded: 4,
+      cachedResults: 1,
       inputTokens: 300,
       outputTokens: 30,
       cachedInputTokens: 15,

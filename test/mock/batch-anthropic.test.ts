@@ -47,6 +47,23 @@ describe('mock Anthropic Message Batches', () => {
     expect(lines[1]).toMatchObject({ custom_id: 'b', result: { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error' } } } });
   });
 
+  it('lists batches newest first in pages, as the real API: limit, has_more, last_id → after_id, before_id', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i += 1) made.push((await call('POST', '/v1/messages/batches', { requests: [request('a', `p${i}`)] })).json.id);
+    const newest = [...made].reverse();
+    const first = await call('GET', '/v1/messages/batches?limit=2');
+    expect(first.json.data.map((batch: { id: string }) => batch.id)).toEqual(newest.slice(0, 2));
+    expect(first.json).toMatchObject({ has_more: true, first_id: newest[0], last_id: newest[1] });
+    const second = await call('GET', `/v1/messages/batches?limit=2&after_id=${first.json.last_id}`);
+    expect(second.json.data.map((batch: { id: string }) => batch.id)).toEqual(newest.slice(2, 4));
+    const back = await call('GET', `/v1/messages/batches?limit=2&before_id=${second.json.first_id}`);
+    expect(back.json.data.map((batch: { id: string }) => batch.id)).toEqual(newest.slice(0, 2));
+    expect((await call('GET', '/v1/messages/batches?limit=0')).status).toBe(400);
+    // The default page is 20 (the real API's), so the five made here fit in one.
+    const all = await call('GET', '/v1/messages/batches');
+    expect(all.json.data.slice(0, 5).map((batch: { id: string }) => batch.id)).toEqual(newest);
+  });
+
   it('cancels: canceling at once, ended with canceled results after', async () => {
     server.configure({ batchCompletionDelayMs: 60_000 });
     const created = await call('POST', '/v1/messages/batches', { requests: [request('a', 'x')] });

@@ -21,6 +21,8 @@ describe('readOutputStatus', () => {
     expect(output.pendingBatches).toEqual([
       expect.objectContaining({ id: 'batch_open', status: 'in_progress', itemCount: 2 }),
     ]);
+    // Tokens and cost are the state file's ledger (the runs' summaries, added up).
+    expect(output.figures).toBe('state');
     expect(output.tokens).toEqual({ input: 400, output: 40, cachedInput: 80, cacheWrite: 0, reasoning: 0 });
     expect(output.costUsd).toBeCloseTo(0.0003, 10);
     expect(output.unpricedResults).toBe(1);
@@ -29,6 +31,27 @@ describe('readOutputStatus', () => {
     expect(output.notes.join(' ')).toMatch(/torn last line/);
     expect(output.lastUpdate).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(status.merged).toMatchObject({ outputs: 1, done: 3, pending: { count: 1, inScope: 5 } });
+  });
+
+  it('takes tokens, cost, cache hits and duplicates from the state ledger, and without one sums only billed result lines', async () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out.jsonl');
+    const line = (id: string, cached: boolean) =>
+      JSON.stringify({ id, output: 'x', model: 'm', usage: { input_tokens: 10, output_tokens: 2, cached_input_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 }, cost_usd: cached ? 0 : 0.01, attempts: cached ? 0 : 1, latency_ms: 1, cached, finish_reason: 'stop', mode: 'realtime', ts: '2025-05-01T10:00:00.000Z' });
+    fs.writeFileSync(out, [line('a', false), line('b', true), line('c', true)].join('\n') + '\n');
+
+    const bare = (await readOutputStatus([out])).outputs[0];
+    expect(bare).toMatchObject({ figures: 'results', tokens: { input: 10, output: 2 }, costUsd: 0.01, cacheHits: 2, dedupHits: 0, lastRun: null });
+    expect(bare.notes.join(' ')).toMatch(/no state file/);
+
+    const basic = JSON.parse(fs.readFileSync(reportFixture('report-basic', 'out.state.json'), 'utf8'));
+    const ledger = { succeeded: 3, failed: 1, inputTokens: 25, outputTokens: 5, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0.02, cacheHits: 1, dedupHits: 1 };
+    const lastRun = { ...ledger, startedAt: '2025-05-01T10:00:00.000Z', mode: 'realtime' };
+    fs.writeFileSync(path.join(dir, 'out.state.json'), JSON.stringify({ ...basic, batches: [], totals: ledger, lastRun }));
+    const status = await readOutputStatus([out]);
+    expect(status.outputs[0]).toMatchObject({ figures: 'state', tokens: { input: 25, output: 5 }, costUsd: 0.02, cacheHits: 1, dedupHits: 1 });
+    expect(status.outputs[0].lastRun).toMatchObject({ succeeded: 3, tokens: { input: 25, output: 5 }, costUsd: 0.02, cacheHits: 1, dedupHits: 1 });
+    expect(status.merged).toMatchObject({ figures: 'state', cacheHits: 1, dedupHits: 1, costUsd: 0.02 });
   });
 
   it('merges shard outputs: ids once, pending from the one shared input', async () => {

@@ -56,3 +56,51 @@ describe('BudgetPacer', () => {
     expect(await waiting).toBe('stopped');
   });
 });
+
+describe('BudgetPacer in batch mode (reservations freed only when the caller collects batches)', () => {
+  it('when an item does not fit, has the caller submit and collect, settles at the real cost, then fits more', async () => {
+    const ledger = new BudgetLedger({ budgetUsd: 250 });
+    const held: Array<{ reservation: import('../../src/cost/budget-ledger.js').Reservation }> = [];
+    let rounds = 0;
+    // "Collecting a batch": every held reservation is billed 5 for 4 output tokens.
+    const pacer: BudgetPacer = new BudgetPacer(ledger, async () => undefined, async () => {
+      rounds += 1;
+      for (const { reservation } of held.splice(0)) pacer.settle(reservation, 5, 4);
+    });
+    const take = async () => {
+      const outcome = await pacer.reserve(worstCaseAt, 100, never);
+      if (typeof outcome === 'string') return outcome;
+      held.push(outcome);
+      return outcome;
+    };
+    await take();
+    await take(); // 202 of 250 held
+    expect(rounds).toBe(0);
+    expect(await take()).toMatchObject({ maxOutputTokens: 100 }); // did not fit: one round settled both at 5
+    expect(rounds).toBe(1);
+    expect(ledger.spentUsd).toBe(10);
+    // Items keep coming until not even a smaller cap fits what is left with nothing held.
+    let last: unknown;
+    for (let i = 0; i < 100 && last !== 'reached'; i += 1) last = await take();
+    expect(last).toBe('reached');
+    expect(held).toHaveLength(0);
+    expect(ledger.spentUsd).toBeLessThanOrEqual(250);
+    // Never more than the budget; short of it by less than the smallest last request (a 16-token cap) and one answer.
+    expect(ledger.spentUsd).toBeGreaterThanOrEqual(250 - worstCaseAt(16) - 5);
+  });
+
+  it('reports the budget reached, not a wait, when collecting frees nothing', async () => {
+    const ledger = new BudgetLedger({ budgetUsd: 150 });
+    let rounds = 0;
+    const pacer = new BudgetPacer(ledger, async () => undefined, async () => void (rounds += 1));
+    expect(await pacer.reserve(worstCaseAt, 100, never)).toMatchObject({ maxOutputTokens: 100 });
+    expect(await pacer.reserve(worstCaseAt, 100, never)).toBe('reached');
+    expect(rounds).toBe(1);
+  });
+
+  it('holds a reservation for an item of a batch an earlier run submitted, or says it does not fit', async () => {
+    const pacer = new BudgetPacer(new BudgetLedger({ budgetUsd: 10 }), async () => undefined, async () => undefined);
+    expect(await pacer.hold(8)).toBeDefined();
+    expect(await pacer.hold(8)).toBeUndefined();
+  });
+});

@@ -49,16 +49,22 @@ describe('runBatchJob options', () => {
     expect(results.find((r) => r.id === 'a')?.output).toBe(results.find((r) => r.id === 'b')?.output);
   });
 
-  it('with --budget submits only what fits, stops with budget, and a resume carries on', async () => {
+  it('with --budget submits what fits, batch after batch as real costs free it, stops with budget, and a resume carries on', async () => {
     const dir = tempDir();
     const input = writeItems(dir, numberedItems(50));
     const output = join(dir, 'out.jsonl');
-    // gpt-4o-mini in batch mode: ~$0.0000309 worst case per item at max_tokens 100 → about 20 items fit.
-    const summary = await runBatchJob(batchConfig(server, 'openai', input, output, { budgetUsd: 0.0006 }), template, batchDeps());
+    // gpt-4o-mini in batch mode: ~$0.0000309 worst case per item at max_tokens 100 → 3 fit at a time, while
+    // an item really costs a fraction of that: the budget is spent over several batches, not left unused.
+    const budgetUsd = 0.0001;
+    const summary = await runBatchJob(batchConfig(server, 'openai', input, output, { budgetUsd }), template, batchDeps());
     expect(summary.stop).toBe('budget');
-    expect(summary.succeeded).toBeGreaterThan(0);
+    expect(summary.succeeded).toBeGreaterThan(3);
     expect(summary.succeeded).toBeLessThan(50);
-    expect(summary.spentUsd ?? 0).toBeLessThanOrEqual(0.0006);
+    expect(summary.spentUsd ?? 0).toBeLessThanOrEqual(budgetUsd);
+    // Only ~3 worst cases fit in this budget, so the last request's minimum cap leaves more than 10% over;
+    // the ≥ 90% target at realistic ratios is checked end to end (test/e2e/budget-use.test.ts).
+    expect(summary.spentUsd ?? 0).toBeGreaterThanOrEqual(0.8 * budgetUsd);
+    expect(server.stats().batchesCreated).toBeGreaterThan(1);
     expect(summary.resumeCommand).toContain('--resume');
 
     const rest = await runBatchJob(batchConfig(server, 'openai', input, output, { resume: true }), template, batchDeps());

@@ -15,8 +15,8 @@ import type { BatchClient, BatchLimits, BatchSnapshot, HttpBatchClientOptions } 
  */
 export const ANTHROPIC_BATCH_LIMITS: Readonly<BatchLimits> = { maxRequests: 100_000, maxBytes: 256_000_000 };
 
-/** Batches listed when looking for one whose create answer was lost (newest first). */
-const RECOVERY_LIST_LIMIT = 100;
+/** Batches per page when looking for one whose create answer was lost (the API allows 1–1000, newest first). */
+const RECOVERY_PAGE_LIMIT = 100;
 /** A batch created this long before our first create attempt is not ours: host and provider clocks differ. */
 const RECOVERY_CLOCK_SLACK_MS = 60_000;
 
@@ -36,17 +36,39 @@ export function createAnthropicBatchClient(options: HttpBatchClientOptions): Bat
    * exactly our custom ids.
    */
   async function findLostBatch(customIds: ReadonlySet<string>, since: number, signal: AbortSignal): Promise<BatchSnapshot | undefined> {
-    const list = (await http.send('GET', `${baseUrl}/v1/messages/batches?limit=${RECOVERY_LIST_LIMIT}`, headers, { signal })).body;
-    const batches = isRecord(list) && Array.isArray(list.data) ? list.data.filter(isRecord) : [];
-    for (const candidate of batches) {
-      const created = typeof candidate.created_at === 'string' ? Date.parse(candidate.created_at) : Number.NaN;
-      if (Number.isNaN(created) || created < since - RECOVERY_CLOCK_SLACK_MS) continue;
+    for await (const candidate of batchesCreatedSince(since - RECOVERY_CLOCK_SLACK_MS, signal)) {
       const snapshot = readAnthropicBatch(candidate);
       if (known.has(snapshot.id) || snapshot.counts.total !== customIds.size) continue;
       if (snapshot.status === 'ended' && !(await holdsExactly(snapshot, customIds, signal))) continue;
       return snapshot;
     }
     return undefined;
+  }
+
+  /**
+   * The workspace's batches created at or after `earliest`, newest first. The list is paged (`has_more`,
+   * `last_id` as the next page's `after_id`, as the SDK's `Page` does): a busy workspace may have made
+   * many batches since our create, so paging goes on until a batch is older than `earliest`, the list
+   * ends, or a cursor repeats (a provider that does not honour `after_id` would otherwise loop forever).
+   */
+  async function* batchesCreatedSince(earliest: number, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+    const cursors = new Set<string>();
+    let afterId: string | undefined;
+    for (;;) {
+      const query = `limit=${RECOVERY_PAGE_LIMIT}${afterId === undefined ? '' : `&after_id=${encodeURIComponent(afterId)}`}`;
+      const page = (await http.send('GET', `${baseUrl}/v1/messages/batches?${query}`, headers, { signal })).body;
+      const batches = isRecord(page) && Array.isArray(page.data) ? page.data.filter(isRecord) : [];
+      for (const candidate of batches) {
+        const created = typeof candidate.created_at === 'string' ? Date.parse(candidate.created_at) : Number.NaN;
+        if (Number.isNaN(created)) continue;
+        if (created < earliest) return; // newest first: every later batch is older still
+        yield candidate;
+      }
+      const lastId = isRecord(page) && typeof page.last_id === 'string' ? page.last_id : undefined;
+      if (!isRecord(page) || page.has_more !== true || lastId === undefined || cursors.has(lastId)) return;
+      cursors.add(lastId);
+      afterId = lastId;
+    }
   }
 
   async function holdsExactly(snapshot: BatchSnapshot, customIds: ReadonlySet<string>, signal: AbortSignal): Promise<boolean> {

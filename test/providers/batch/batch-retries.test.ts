@@ -63,8 +63,8 @@ describe('batch control calls retry through the one retry policy', () => {
       data: [
         msgBatch('msgbatch_three', 'in_progress', { processing: 3 }, recent), // another count
         msgBatch('msgbatch_others', 'ended', { succeeded: 2 }, recent), // same count, other custom ids
-        msgBatch('msgbatch_old', 'in_progress', { processing: 2 }, old), // made before our create
         msgBatch('msgbatch_lost', 'ended', { succeeded: 2 }, recent),
+        msgBatch('msgbatch_old', 'in_progress', { processing: 2 }, old), // made before our create
       ],
       has_more: false,
     });
@@ -76,6 +76,28 @@ describe('batch control calls retry through the one retry policy', () => {
     const encoded = ['a', 'b'].map((id) => JSON.stringify({ custom_id: id, params: { model: 'claude', max_tokens: 5, messages: [] } }));
     const submitted = await client('anthropic').submit(encoded, { signal, onStep: () => undefined });
     expect(submitted).toEqual({ id: 'msgbatch_lost', status: 'ended' });
+  });
+
+  it('pages through the Anthropic batch list (after_id = last_id) and stops at the first batch older than the create', async () => {
+    const { pool, client } = setUp();
+    const recent = new Date(Date.now()).toISOString();
+    const old = new Date(Date.now() - 3_600_000).toISOString();
+    const msgBatch = (id: string, processing: number, createdAt: string) =>
+      ({ id, type: 'message_batch', processing_status: 'in_progress', request_counts: { processing }, created_at: createdAt });
+    const encoded = ['a', 'b'].map((id) => JSON.stringify({ custom_id: id, params: { model: 'claude', max_tokens: 5, messages: [] } }));
+    // First create lost: the batch is on the second page, behind a page of newer ones.
+    pool.intercept({ path: '/v1/messages/batches', method: 'POST' }).replyWithError(reset());
+    pool.intercept({ path: '/v1/messages/batches?limit=100', method: 'GET' }).reply(200, { data: [msgBatch('msgbatch_n1', 1, recent)], has_more: true, first_id: 'msgbatch_n1', last_id: 'msgbatch_n1' });
+    pool.intercept({ path: '/v1/messages/batches?limit=100&after_id=msgbatch_n1', method: 'GET' }).reply(200, { data: [msgBatch('msgbatch_lost', 2, recent)], has_more: false, first_id: 'msgbatch_lost', last_id: 'msgbatch_lost' });
+    expect(await client('anthropic').submit(encoded, { signal, onStep: () => undefined })).toEqual({ id: 'msgbatch_lost', status: 'in_progress' });
+
+    // Second create lost, but nothing of ours on the first page, which ends in a batch older than the create:
+    // the next page (which would offer a matching batch) is never read, and the create is sent again.
+    pool.intercept({ path: '/v1/messages/batches', method: 'POST' }).replyWithError(reset());
+    pool.intercept({ path: '/v1/messages/batches?limit=100', method: 'GET' }).reply(200, { data: [msgBatch('msgbatch_n2', 1, recent), msgBatch('msgbatch_old', 3, old)], has_more: true, first_id: 'msgbatch_n2', last_id: 'msgbatch_old' });
+    pool.intercept({ path: '/v1/messages/batches?limit=100&after_id=msgbatch_old', method: 'GET' }).reply(200, { data: [msgBatch('msgbatch_wrong', 2, recent)], has_more: false });
+    pool.intercept({ path: '/v1/messages/batches', method: 'POST' }).reply(200, msgBatch('msgbatch_new', 2, recent));
+    expect(await client('anthropic').submit(encoded, { signal, onStep: () => undefined })).toEqual({ id: 'msgbatch_new', status: 'in_progress' });
   });
 
   it('honours retry-after on a 429 poll', async () => {
