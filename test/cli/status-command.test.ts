@@ -28,8 +28,8 @@ describe('statusCommand', () => {
     expect(lines).toContain('  failed    1  bad_request 1');
     expect(lines.find((line) => line.startsWith('  pending'))).toMatch(/^ {2}pending {3}1 {2}of 5 items in .*items\.csv$/);
     expect(lines).toContain('  batches   1  pending at the provider: batch_open (openai, in_progress, 2 items)');
-    expect(lines).toContain('  tokens    in 400 (cached 80, cache write 0) · out 40 (reasoning 0)');
-    expect(lines).toContain('  cost      $0.0003  at least: 1 result has no known price');
+    expect(lines).toContain('  tokens    in 400 (cached 80, cache write 0) · out 40 (reasoning 0)  (all runs)');
+    expect(lines).toContain('  cost      $0.0003  at least: 1 result has no known price  (all runs)');
     expect(stdout).toMatch(/ {2}note {6}a torn last line/);
     expect(stdout).not.toMatch(/total of/);
     // Plain text for cron mails and pipes: no escape codes, no carriage returns.
@@ -56,6 +56,7 @@ describe('statusCommand', () => {
     expect(Object.keys(document.outputs[0])).toEqual([
       'path',
       'fingerprint',
+      'lastRun',
       'done',
       'failed',
       'pending',
@@ -63,6 +64,9 @@ describe('statusCommand', () => {
       'resultLines',
       'tokens',
       'costUsd',
+      'cacheHits',
+      'dedupHits',
+      'figures',
       'unpricedResults',
       'lastUpdate',
       'damage',
