@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { defaultCacheDir } from '../cache/default-cache-dir.js';
 import { CACHE_FILE_NAME, openResponseCache } from '../cache/response-cache.js';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { formatCount } from '../ui/format.js';
 
 export interface CacheFlags {
   cacheDir?: string;
@@ -26,7 +27,7 @@ export async function cacheStatsCommand(flags: CacheFlags): Promise<ExitCode> {
   }
   const text = flags.json
     ? JSON.stringify(stats, null, 2)
-    : `cache    ${stats.path}\nentries  ${stats.entries.toLocaleString('en-US')}\nsize     ${(stats.sizeBytes / 1_048_576).toFixed(1)} MB`;
+    : `cache    ${stats.path}\nentries  ${formatCount(stats.entries)}\nsize     ${(stats.sizeBytes / 1_048_576).toFixed(1)} MB`;
   process.stdout.write(`${text}\n`);
   return EXIT.ok;
 }
@@ -45,6 +46,6 @@ export async function cacheClearCommand(flags: CacheFlags): Promise<ExitCode> {
   const before = cache.stats().entries;
   await cache.clear();
   await cache.close();
-  process.stderr.write(`cleared ${before.toLocaleString('en-US')} cached answers from ${dir}\n`);
+  process.stderr.write(`cleared ${formatCount(before)} cached answers from ${dir}\n`);
   return EXIT.ok;
 }

@@ -4,9 +4,10 @@
  */
 
 import { createRequire } from 'node:module';
-import type { PriceOptions } from '@pydantic/genai-prices';
+import type { MatchLogic, PriceOptions } from '@pydantic/genai-prices';
 import type { ProviderId } from '../providers/types.js';
 import type { PriceEntry } from './price-table.js';
+import { installedCatalogueVersion, loadCatalogueSnapshot, priceFromSnapshot, type CatalogueSnapshot } from './catalogue-snapshot.js';
 
 type GenaiPrices = typeof import('@pydantic/genai-prices');
 
@@ -29,7 +30,8 @@ function loadGenaiPrices(): GenaiPrices {
 export function lookupGenaiPrice(provider: ProviderId, model: string, baseUrl?: string): PriceEntry | null {
   const memoKey = `${provider}\u0000${model}\u0000${baseUrl ?? ''}`;
   if (memo.has(memoKey)) return memo.get(memoKey) ?? null;
-  const found = findInCatalogue(provider, model, baseUrl);
+  const snapshot = loadCatalogueSnapshot();
+  const found = (snapshot && priceFromSnapshot(snapshot, provider, model, baseUrl)) || findInCatalogue(provider, model, baseUrl);
   memo.set(memoKey, found);
   return found;
 }
@@ -46,6 +48,42 @@ export function listCatalogueModels(provider: Exclude<ProviderId, 'mock'>): stri
     .filter((model) => !model.deprecated && isChatModelName(model.id))
     .map((model) => model.id)
     .filter((id) => lookupGenaiPrice(provider, id) !== null);
+}
+
+/**
+ * The snapshot of the catalogue's time-independent answers (see `catalogue-snapshot.ts`), for the build:
+ * every catalogue model of the wire providers, under its id and each name its match rule states exactly,
+ * priced as {@link lookupGenaiPrice} would price it without a base URL.
+ */
+export async function takeCatalogueSnapshot(providers: ReadonlyArray<Exclude<ProviderId, 'mock'>>): Promise<CatalogueSnapshot> {
+  const catalogue = loadGenaiPrices();
+  const prices: CatalogueSnapshot['prices'] = {};
+  const apiPatterns: CatalogueSnapshot['apiPatterns'] = [];
+  for (const id of providers) {
+    const listed = catalogue.findProvider({ providerId: id });
+    if (!listed) continue;
+    const entries: Record<string, PriceEntry> = {};
+    for (const model of listed.models) {
+      for (const name of new Set([model.id, ...exactNames(model.match)].map((n) => n.toLowerCase().trim()))) {
+        const result = catalogue.calcPrice({ input_tokens: 0, output_tokens: 0 }, name, { providerId: id });
+        // Date or time-of-day variants depend on when the run happens: those stay with the catalogue.
+        if (!result || Array.isArray(result.model.prices)) continue;
+        const entry = findInCatalogue(id, name);
+        if (entry) entries[name] = entry;
+      }
+    }
+    prices[id] = entries;
+  }
+  // The whole provider list (the data in force: the shipped catalogue, as we never fetch updates).
+  for (const listed of (await catalogue.waitForUpdate()) ?? []) apiPatterns.push([listed.id, listed.api_pattern]);
+  return { version: installedCatalogueVersion(), apiPatterns, prices };
+}
+
+
+function exactNames(match: MatchLogic): string[] {
+  if ('equals' in match) return [match.equals];
+  if ('or' in match) return match.or.flatMap(exactNames);
+  return [];
 }
 
 /** Words in a model id that mark it as not usable for chat completions. */

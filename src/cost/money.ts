@@ -1,4 +1,5 @@
 /** How amounts of money are written in the UI and in messages. */
+import { formatFixed } from '../ui/format-fixed.js';
 
 /** Below a cent, a per-item cost would read `$0.00`: show significant digits instead. */
 const CENT = 0.01;
@@ -9,7 +10,7 @@ const SUB_CENT_SIGNIFICANT_DIGITS = 2;
 /** Smaller amounts (a fraction of one token's price) print as an upper bound rather than as noise. */
 const SMALLEST_SHOWN = 1e-9;
 
-const WITH_CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const WITH_CENTS = { format: (amount: number) => formatFixed(amount, 2) };
 
 /**
  * `$1,234.57`, `$0.25`, `$0.0012`, `$0.00`, `-$0.50`. Cents for normal amounts, two significant digits

@@ -1,11 +1,12 @@
 import type { EstimateReport } from '../run/estimate-run.js';
 import { formatUsd } from '../cost/money.js';
+import { formatCount } from './format.js';
 
 /** The `llm-batch estimate` table. Costs are "unknown" (never $0) when the model has no price. */
 export function formatEstimate(report: EstimateReport): string {
   const { summary, price } = report;
   const usd = (value: number | null) => (value === null ? 'unknown' : formatUsd(value));
-  const count = (value: number) => value.toLocaleString('en-US');
+  const count = formatCount;
   const rows: Array<[string, string]> = [
     ['model', `${report.model} (${report.provider})`],
     ['items', count(summary.items)],

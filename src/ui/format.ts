@@ -3,9 +3,10 @@
  * pinned to en-US so output is the same on every machine (cron logs get diffed and grepped).
  */
 import { stripVTControlCharacters } from 'node:util';
+import { formatFixed } from './format-fixed.js';
 
-const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const ONE_DECIMAL = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const INTEGER = { format: (value: number) => formatFixed(value, 0) };
+const ONE_DECIMAL = { format: (value: number) => formatFixed(value, 1) };
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
