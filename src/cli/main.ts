@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { CommanderError } from 'commander';
 import { EXIT, exitCodeForError, UsageError, type ExitCode } from '../errors.js';
 import { OutputWriteError } from '../journal/output-write-error.js';
@@ -6,14 +5,6 @@ import { applyEnvFile } from './env-file.js';
 import { buildProgram } from './program.js';
 import { wrapForStream } from '../ui/wrap-line.js';
 
-/**
- * undici parses HTTP with llhttp, compiled to WebAssembly on the first connection. V8 compiles it twice: at
- * once (Liftoff), then optimised on a background thread (TurboFan), and process exit waits for that
- * background compile: about 200 ms after the last answer of a short run, CPU taken from the run too. The
- * Liftoff code is fast enough for HTTP framing: 6,000 requests over 64 connections cost 941 ms of CPU with
- * Liftoff only against 1,098 ms with tier-up (README, Performance, row i). Set before any request compiles it.
- */
-setFlagsFromString('--liftoff-only');
 
 /**
  * The process entry: parse, run one command, exit with its code. The only place that exits.
@@ -65,11 +56,16 @@ process.on('unhandledRejection', (reason) => {
   process.exit(process.exitCode);
 });
 
-const code = await main(process.argv);
-// Let stdout drain (results may stream to a pipe with `-o -`) before exiting — unless the reader is gone
-// (`| head` closed the pipe), in which case nothing will ever drain.
-await new Promise<void>((resolve) => {
-  if (!process.stdout.writableNeedDrain || process.stdout.destroyed) return resolve();
-  process.stdout.once('drain', resolve).once('close', resolve).once('error', resolve);
-});
-process.exit(code);
+/** Runs the command, lets stdout drain, exits. No top-level await: the CLI bundle is CommonJS (bin/llm-batch.js). */
+async function runAndExit(): Promise<never> {
+  const code = await main(process.argv);
+  // Let stdout drain (results may stream to a pipe with `-o -`) before exiting — unless the reader is gone
+  // (`| head` closed the pipe), in which case nothing will ever drain.
+  await new Promise<void>((resolve) => {
+    if (!process.stdout.writableNeedDrain || process.stdout.destroyed) return resolve();
+    process.stdout.once('drain', resolve).once('close', resolve).once('error', resolve);
+  });
+  process.exit(code);
+}
+
+void runAndExit();

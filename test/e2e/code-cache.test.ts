@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+
+const BUNDLE = join(ROOT, 'dist/cli-bundle/llm-batch.cjs');
+
+/** Whether V8 takes the build's code cache for the bundle, compiled as bin/llm-batch.js compiles it. */
+function cacheRejected(extraFlags: string[]): boolean {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import Module from 'node:module';
+    import { setFlagsFromString } from 'node:v8';
+    import { Script } from 'node:vm';
+    setFlagsFromString('--liftoff-only');
+    const file = ${JSON.stringify(BUNDLE)};
+    const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(file + '.code-cache') });
+    process.stdout.write(String(script.cachedDataRejected));
+  `;
+  const result = spawnSync(process.execPath, [...extraFlags, '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  return result.stdout === 'true';
+}
+
+// Issue 13 (start-up): bin/llm-batch.js compiles the CLI bundle with the code cache the build took from a
+// real run. A cache V8 rejects costs nothing but the time it was meant to save; this keeps it in use.
+describe('the CLI bundle code cache', () => {
+  it('is accepted by this Node under the flags bin/llm-batch.js sets', () => {
+    expect(cacheRejected([])).toBe(false);
+  });
+
+  it('is refused, not misused, under other V8 flags (then V8 compiles from source)', () => {
+    expect(cacheRejected(['--no-lazy'])).toBe(true);
+  });
+});
