@@ -122,6 +122,8 @@ async function writeCodeCache() {
     const env = { ...process.env, OPENAI_API_KEY: 'code-cache', OPENAI_BASE_URL: baseUrl, LLM_BATCH_WRITE_CODE_CACHE: '1' };
     const result = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
     if (result.status !== 0) throw new Error(`bundle-cli: the warm-up run failed (${result.status}): ${result.stderr}`);
+    // Which Node made it: on that one V8 must take it (test/e2e/code-cache.test.ts).
+    writeFileSync(`${outfile}.code-cache.json`, `${JSON.stringify({ node: process.version, v8: process.versions.v8 })}\n`);
   } finally {
     server.kill();
     rmSync(work, { recursive: true, force: true });
