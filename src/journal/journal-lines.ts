@@ -18,8 +18,11 @@ export interface LineBlock {
 const READ_SIZE = 1 << 20;
 const NEWLINE = 0x0a;
 
-/** Reads a file as blocks of lines without decoding it, so callers can skip what they do not need. */
-export async function* readLineBlocks(filePath: string): AsyncGenerator<LineBlock> {
+/**
+ * Reads a file as blocks of lines without decoding it, so callers can skip what they do not need. `startAt`
+ * is a byte offset at a line start (where a checkpoint left off); line numbers then count from there.
+ */
+export async function* readLineBlocks(filePath: string, startAt = 0): AsyncGenerator<LineBlock> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(filePath, 'r');
@@ -31,9 +34,11 @@ export async function* readLineBlocks(filePath: string): AsyncGenerator<LineBloc
     let buffer: Buffer = Buffer.allocUnsafe(READ_SIZE);
     let filled = 0;
     let nextLine = 1;
+    let position = startAt;
     for (;;) {
       if (filled === buffer.length) buffer = grow(buffer, filled);
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position);
+      position += bytesRead;
       const end = filled + bytesRead;
       if (bytesRead === 0) {
         if (filled > 0) {

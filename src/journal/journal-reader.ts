@@ -15,6 +15,11 @@ export interface ReadJournalOptions {
    * @default ignore them
    */
   onInvalidLine?: (invalid: InvalidLine) => void;
+  /**
+   * Byte offset at a line start to begin at ({@link scanJournal} only).
+   * @default 0
+   */
+  startAt?: number;
 }
 
 /** What a scan saw besides the records. */
@@ -69,7 +74,7 @@ export async function scanJournal(
   options: ReadJournalOptions = {},
 ): Promise<ScanStats> {
   const scan = new TolerantScan(options);
-  for await (const block of readLineBlocks(filePath)) scan.visitBlock(block, visit);
+  for await (const block of readLineBlocks(filePath, options.startAt)) scan.visitBlock(block, visit);
   return scan.finish();
 }
 

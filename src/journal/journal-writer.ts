@@ -46,6 +46,8 @@ export class JournalWriter {
   private closed = false;
   private lastSyncAt: number;
   private appended = 0;
+  /** The file's size: what it held at open plus every byte appended since (the state records it). */
+  private bytes: number;
   private syncs = 0;
   /** An fsync failure in the timer, where throwing would crash the process; raised by the next call. */
   private timerFailure: unknown;
@@ -58,6 +60,7 @@ export class JournalWriter {
     this.now = options.now ?? Date.now;
     this.writeText = options.writeText ?? ((fd, text) => fs.writeSync(fd, text));
     this.lastSyncAt = this.now();
+    this.bytes = durable ? fs.fstatSync(fd).size : 0;
     if (durable) {
       // The timer covers the idle case; append() also syncs inline when a busy loop starves timers.
       this.timer = setInterval(() => this.syncIfDirty(), this.fsyncIntervalMs);
@@ -81,6 +84,11 @@ export class JournalWriter {
     return this.appended;
   }
 
+  /** Bytes in the file, written by this writer or before it opened the file. */
+  get size(): number {
+    return this.bytes;
+  }
+
   /** fsyncs performed by this writer (for tests and diagnostics). */
   get syncCount(): number {
     return this.syncs;
@@ -90,8 +98,10 @@ export class JournalWriter {
   append(record: object): void {
     if (this.closed) throw new Error(`journal ${this.path} is closed`);
     this.raiseTimerFailure();
-    writeWhole(this.fd, JSON.stringify(record) + '\n', this.writeText);
+    const line = JSON.stringify(record) + '\n';
+    writeWhole(this.fd, line, this.writeText);
     this.appended += 1;
+    this.bytes += Buffer.byteLength(line);
     this.dirty = true;
     if (this.durable && this.now() - this.lastSyncAt >= this.fsyncIntervalMs) this.flush();
   }

@@ -1,4 +1,4 @@
-import { addTokens, tokensOf, zeroTokens, type TokenCounts } from '../usage/token-usage.js';
+import { addTokens, mapTokens, tokensOf, zeroTokens, type TokenCounts } from '../usage/token-usage.js';
 import type { RunMode } from './records.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -58,6 +58,12 @@ export interface LastRunTotals extends StateTotals {
   mode: RunMode;
 }
 
+/** A byte offset in each journal of an output. */
+export interface JournalOffsets {
+  results: number;
+  failed: number;
+}
+
 /** `results.state.json` (SPEC §6). */
 export interface RunState {
   version: 1;
@@ -65,6 +71,11 @@ export interface RunState {
   batches: BatchRecord[];
   /** Every run into this output, added up. */
   totals: StateTotals;
+  /**
+   * Bytes of the results and failures files that `totals` accounts for, as of the last write: lines
+   * beyond them were written after it (a run killed between checkpoints). Absent in older states.
+   */
+  covered?: JournalOffsets;
   /** The latest run alone; absent in states written before it was kept. */
   lastRun?: LastRunTotals;
   /** ISO time of the last write. */
@@ -91,7 +102,9 @@ export async function readState(filePath: string): Promise<RunState | undefined>
     throw unreadable(filePath, `not JSON (${(error as Error).message})`);
   }
   if (!isRunState(state)) throw unreadable(filePath, `not an llm-batch state file of version ${STATE_VERSION}`);
-  return state;
+  // An older version may have kept no figures, or fewer of them: what it did not keep reads as 0, and the
+  // lines it left out are counted from the journals (ledger-gap.ts).
+  return { ...state, totals: addStateTotals(emptyStateTotals(), state.totals ?? {}) };
 }
 
 /**
@@ -125,12 +138,12 @@ export function emptyStateTotals(): StateTotals {
 }
 
 /** `a + b`, field by field (a missing count of an older state reads as 0). */
-export function addStateTotals(a: StateTotals, b: StateTotals): StateTotals {
+export function addStateTotals(a: StateTotals, b: Partial<StateTotals>): StateTotals {
   return {
-    succeeded: a.succeeded + b.succeeded,
-    failed: a.failed + b.failed,
-    ...addTokens(tokensOf(a), b),
-    costUsd: a.costUsd + b.costUsd,
+    succeeded: a.succeeded + (b.succeeded ?? 0),
+    failed: a.failed + (b.failed ?? 0),
+    ...addTokens(tokensOf(a), mapTokens((kind) => b[kind] ?? 0)),
+    costUsd: a.costUsd + (b.costUsd ?? 0),
     cacheHits: (a.cacheHits ?? 0) + (b.cacheHits ?? 0),
     dedupHits: (a.dedupHits ?? 0) + (b.dedupHits ?? 0),
   };
@@ -157,8 +170,7 @@ function isRunState(value: unknown): value is RunState {
     state.fingerprint !== null &&
     typeof state.fingerprint === 'object' &&
     Array.isArray(state.batches) &&
-    state.totals !== null &&
-    typeof state.totals === 'object'
+    (state.totals === undefined || (state.totals !== null && typeof state.totals === 'object'))
   );
 }
 

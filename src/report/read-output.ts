@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { outputPathsFor, type OutputPaths } from '../journal/output-paths.js';
 import { loadResumeState, type ResumeState } from '../journal/resume-set.js';
+import { readLedgerGap, type LedgerGap } from '../journal/ledger-gap.js';
 import { readState, type RunState } from '../journal/state-file.js';
 
 /** Everything `status` needs from one output's files, read once. */
@@ -13,6 +14,8 @@ export interface LoadedOutput {
   resume: ResumeState;
   /** Undefined when there is no state file. */
   state: RunState | undefined;
+  /** Records the state's ledger leaves out (written after its last checkpoint); undefined without a state. */
+  gap: LedgerGap | undefined;
   /** Latest modification time of the output's files (ms since epoch). */
   lastModifiedMs: number;
   /** Set when a lock file exists: a run may be writing right now (or crashed without removing it). */
@@ -28,8 +31,11 @@ export async function readOutput(resultsPath: string): Promise<LoadedOutput> {
   ]).catch((error: unknown) => {
     throw toUsageError(error, resultsPath);
   });
+  const gap = state === undefined ? undefined : await readLedgerGap(paths, state).catch((error: unknown) => {
+    throw toUsageError(error, resultsPath);
+  });
   const lockNote = await describeLock(paths.lock);
-  return { path: resultsPath, paths, resume, state, lastModifiedMs, ...(lockNote === undefined ? {} : { lockNote }) };
+  return { path: resultsPath, paths, resume, state, gap, lastModifiedMs, ...(lockNote === undefined ? {} : { lockNote }) };
 }
 
 /** Names the lock's holder without judging whether it is alive: that is the next run's job (output-lock.ts). */

@@ -110,6 +110,12 @@ export interface OutputReport extends StatusCounts {
   fingerprint: FingerprintSummary | null;
   /** The latest run alone (its summary's figures); null when the state file does not hold them. */
   lastRun: RunFigures | null;
+  /**
+   * Records written after the state file's last checkpoint (a run killed without warning, or a state from an
+   * older version): their figures, read from the lines, are already in `tokens`, `costUsd` and `cacheHits`.
+   * Null when there is no state file.
+   */
+  sinceCheckpoint: { results: number; failures: number } | null;
   /** Things a reader should know about these figures, one sentence each. */
   notes: string[];
 }

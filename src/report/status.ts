@@ -136,6 +136,7 @@ function buildReport(output: LoadedOutput, i: number, located: LocatedInput, gro
     failed,
     pending,
     ...rest,
+    sinceCheckpoint: output.gap === undefined ? null : { results: output.gap.results, failures: output.gap.failures },
     notes,
   };
 }

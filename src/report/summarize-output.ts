@@ -1,7 +1,8 @@
 import { parseShard, type Shard } from '../input/shard.js';
 import type { FailureRecord } from '../journal/records.js';
 import type { RunFingerprint } from '../journal/fingerprint.js';
-import type { BatchRecord, RunState, StateTotals } from '../journal/state-file.js';
+import { addStateTotals, type BatchRecord, type RunState, type StateTotals } from '../journal/state-file.js';
+import { describeLedgerGap } from '../journal/ledger-gap.js';
 import type { ResultTotals } from '../journal/resume-set.js';
 import type { LoadedOutput } from './read-output.js';
 import { toStatusTokens, tokensOf, zeroTokens } from '../usage/token-usage.js';
@@ -25,7 +26,7 @@ export function summarizeOutput(output: LoadedOutput): Omit<StatusCounts, 'pendi
     failed: summarizeFailures(resume.failedLatest.values()),
     pendingBatches: (state?.batches ?? []).filter(isPendingBatch).map((batch) => toPendingBatch(output.path, batch)),
     resultLines: lines?.succeeded ?? 0,
-    ...(state === undefined ? figuresOfLines(lines) : figuresOfLedger(state.totals)),
+    ...(state === undefined ? figuresOfLines(lines) : figuresOfLedger(addStateTotals(state.totals, output.gap?.totals ?? {}))),
     unpricedResults: lines?.unpricedResults ?? 0,
     lastUpdate: new Date(output.lastModifiedMs).toISOString(),
     damage: { tornTails: resume.tornTails, invalidLines: resume.invalidLines },
@@ -83,9 +84,8 @@ export function figuresNotes(output: LoadedOutput): string[] {
       ? []
       : ['no state file: tokens and cost are summed from result lines (answers paid but unusable are not in them), and cache hits include in-run duplicates'];
   }
-  const unknown = (lines?.succeeded ?? 0) - output.state.totals.succeeded;
-  if (unknown <= 0) return [];
-  return [`${unknown} result lines were written after the state file's last figures (a run was killed?): tokens and cost leave them out`];
+  const gap = output.gap === undefined ? undefined : describeLedgerGap(output.gap);
+  return gap === undefined ? [] : [gap];
 }
 
 /** Counts failures by class, most frequent first (ties by name), so the JSON and the display are stable. */

@@ -11,7 +11,8 @@ import { acquireOutputLock, type OutputLock } from '../journal/output-lock.js';
 import { outputPathsFor, type OutputPaths } from '../journal/output-paths.js';
 import type { FailureRecord, ResultRecord } from '../journal/records.js';
 import { createSkipPredicate, loadRunResumeState } from '../journal/resume-set.js';
-import { addStateTotals, emptyStateTotals, readState, writeStateAtomic, type BatchRecord, type LastRunTotals, type RunState, type StateTotals } from '../journal/state-file.js';
+import { addStateTotals, emptyStateTotals, readState, writeStateAtomic, type BatchRecord, type JournalOffsets, type LastRunTotals, type RunState, type StateTotals } from '../journal/state-file.js';
+import { readLedgerGap } from '../journal/ledger-gap.js';
 import { repairTornTail } from '../journal/torn-tail.js';
 import { computeRequestHash, tagOfRequestHash } from '../journal/request-hash.js';
 import type { Item } from '../input/types.js';
@@ -122,7 +123,12 @@ export async function openRunOutput(
   let results: JournalWriter | undefined;
   let failures: JournalWriter | undefined;
   const batches = [...(previous?.batches ?? [])];
-  const baseTotals: StateTotals = previous?.totals ?? emptyStateTotals();
+  // A run killed between checkpoints left lines its ledger does not know: count them in, so this run's
+  // "all runs" figures and `status` agree (README "The numbers").
+  const gap = previous === undefined ? undefined : await readLedgerGap(paths, previous);
+  const baseTotals: StateTotals = previous === undefined ? emptyStateTotals() : addStateTotals(previous.totals, gap!.totals);
+  /** The bytes of each journal that the figures of the next state write account for. */
+  let covered: JournalOffsets | undefined;
   /** This run's figures as last reported; undefined until the run has reported any. */
   let runTotals: LastRunTotals | undefined;
   let startedAt = new Date(io.now()).toISOString();
@@ -132,6 +138,7 @@ export async function openRunOutput(
       fingerprint,
       batches,
       totals: runTotals === undefined ? baseTotals : addStateTotals(baseTotals, runTotals),
+      ...(covered === undefined ? {} : { covered }),
       ...(runTotals ?? previous?.lastRun ? { lastRun: runTotals ?? previous?.lastRun } : {}),
       updatedAt: new Date(io.now()).toISOString(),
     };
@@ -149,8 +156,13 @@ export async function openRunOutput(
     writing = next.catch(() => undefined);
     return next;
   };
+  // The journals are written synchronously with the totals, so their sizes now are what these figures cover.
+  const coverNow = () => {
+    if (results !== undefined && failures !== undefined) covered = { results: results.size, failed: failures.size };
+  };
   const report = (totals: RunTotals) => {
     runTotals = { ...ledgerOfRun(totals), startedAt, mode: config.mode };
+    coverNow();
   };
   // After the first refused write nothing more is appended anywhere: a torn last line is all a full disk
   // can leave, which the resume repairs, so no record is ever lost in the middle or doubled.
@@ -193,6 +205,7 @@ export async function openRunOutput(
       results = openJournal(paths.results, io.writeText);
       failures = openJournal(paths.failed, io.writeText);
       startedAt = new Date(io.now()).toISOString();
+      coverNow();
       await queueWrite();
     },
     writeResult: append(() => results, paths.results),
