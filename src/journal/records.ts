@@ -10,6 +10,8 @@ export type FailureClass =
   | 'auth'
   | 'quota'
   | 'rate_limit'
+  /** The provider is overloaded for everyone (Anthropic's 529 `overloaded_error`): not this account's limit. */
+  | 'overloaded'
   | 'server'
   | 'timeout'
   | 'network'

@@ -26,7 +26,10 @@ export interface ClassifyOptions {
   nowMs?: number;
 }
 
-/** Anthropic sends HTTP 529 `overloaded_error` when the whole API is busy: a rate limit in all but name. */
+/**
+ * Anthropic sends HTTP 529 `overloaded_error` when the whole API is busy: retried and paused like a rate
+ * limit, but its own failure class (`overloaded`), since no rate of ours caused it.
+ */
 const ANTHROPIC_OVERLOADED = 529;
 
 /**
@@ -134,7 +137,9 @@ function isFlexUnavailable(error: ApiError): boolean {
 
 /** The failure class of a retryable status, or undefined when the request itself is at fault. */
 function retryableClass(status: number): FailureClass | undefined {
-  if (status === 429 || status === ANTHROPIC_OVERLOADED) return 'rate_limit';
+  if (status === 429) return 'rate_limit';
+  // Retried and paused like a 429, but recorded as what it is: the provider's overload, not our rate.
+  if (status === ANTHROPIC_OVERLOADED) return 'overloaded';
   if (status === 408) return 'timeout';
   // 409: OpenAI's "conflict" is a transient lock on their side; the SDKs retry it too.
   if (status === 409 || status >= 500) return 'server';

@@ -27,7 +27,7 @@
  * | `progress` | `totals`: a RunTotals object (below); at most one line per `--progress-interval` |
  * | `run-finished` | `summary`: RunTotals plus `stop`, `mode`, `model`, `provider`, `outputPath`, `failedPath`, `resumeCommand`?, `fatalMessage`?, `packed`? |
  *
- * `errorClass` is one of `bad_request`, `auth`, `quota`, `rate_limit`, `server`, `timeout`, `network`,
+ * `errorClass` is one of `bad_request`, `auth`, `quota`, `rate_limit`, `overloaded`, `server`, `timeout`, `network`,
  * `invalid_output`, `template`, `input`, `budget`, `canceled`, `expired`.
  * `stop` is one of `completed`, `budget`, `fatal`, `interrupted`.
  *

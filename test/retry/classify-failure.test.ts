@@ -56,7 +56,7 @@ describe('classifyFailure: HTTP statuses', () => {
     ['OpenAI 429 type-only insufficient_quota', apiError(429, { error: { message: 'quota', type: 'insufficient_quota', code: null } }), 'fatal', 'quota', false],
     ['Anthropic 400 credit balance too low', apiError(400, loadFixtureText('provider-anthropic-error-credit-balance.json')), 'fatal', 'quota', false],
     ['429 rate limit', apiError(429, loadFixtureText('provider-openai-error-rate-limit.json')), 'retry', 'rate_limit', true],
-    ['529 overloaded', apiError(529, loadFixtureText('provider-anthropic-error-overloaded.json')), 'retry', 'rate_limit', true],
+    ['529 overloaded', apiError(529, loadFixtureText('provider-anthropic-error-overloaded.json')), 'retry', 'overloaded', true],
     ['408', apiError(408), 'retry', 'timeout', false],
     ['409', apiError(409), 'retry', 'server', false],
     ['500', apiError(500), 'retry', 'server', false],

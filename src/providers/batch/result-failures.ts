@@ -37,7 +37,7 @@ const ANTHROPIC_ERROR_CLASSES: Readonly<Record<string, FailureClass>> = {
   permission_error: 'auth',
   billing_error: 'quota',
   rate_limit_error: 'rate_limit',
-  overloaded_error: 'rate_limit',
+  overloaded_error: 'overloaded',
   timeout_error: 'timeout',
   api_error: 'server',
 };

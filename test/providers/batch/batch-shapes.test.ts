@@ -100,7 +100,7 @@ describe('Anthropic batch shapes', () => {
     const errored = readAnthropicResultLine(JSON.stringify({ custom_id: 'b', result: { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: 'bad' } } } }));
     expect(errored).toMatchObject({ kind: 'failed', error: { class: 'bad_request', code: 'invalid_request_error', message: 'bad' } });
     const overloaded = readAnthropicResultLine(JSON.stringify({ custom_id: 'c', result: { type: 'errored', error: { type: 'overloaded_error', message: 'busy' } } }));
-    expect(overloaded).toMatchObject({ error: { class: 'rate_limit' } });
+    expect(overloaded).toMatchObject({ error: { class: 'overloaded' } });
     expect(readAnthropicResultLine(JSON.stringify({ custom_id: 'd', result: { type: 'canceled' } }))).toMatchObject({ error: { class: 'canceled' } });
     expect(readAnthropicResultLine(JSON.stringify({ custom_id: 'e', result: { type: 'expired' } }))).toMatchObject({ error: { class: 'expired' } });
   });
