@@ -19,6 +19,11 @@ export const EXIT = {
    * kept; free space and `--resume`.
    */
   outputError: 74,
+  /**
+   * A service the run depends on went away mid-run and did not come back: the `--redis` server
+   * (EX_UNAVAILABLE). In-flight answers are written and the state saved; resumable once it is back.
+   */
+  unavailable: 69,
   /** A bug in llm-batch itself (EX_SOFTWARE). */
   internal: 70,
   /** SIGINT/SIGTERM: in-flight results written, state saved, resumable. */
@@ -39,7 +44,7 @@ export class UsageError extends Error {
 }
 
 /** Why a run stopped dispatching. */
-export type StopReason = 'completed' | 'budget' | 'fatal' | 'interrupted' | 'output-error';
+export type StopReason = 'completed' | 'budget' | 'fatal' | 'interrupted' | 'output-error' | 'unavailable';
 
 /** The exit code for a run that got past its checks (SPEC §8). */
 export function exitCodeForRun(stop: StopReason, failedItems: number): ExitCode {
@@ -52,6 +57,8 @@ export function exitCodeForRun(stop: StopReason, failedItems: number): ExitCode 
       return EXIT.interrupted;
     case 'output-error':
       return EXIT.outputError;
+    case 'unavailable':
+      return EXIT.unavailable;
     case 'completed':
       return failedItems > 0 ? EXIT.someFailed : EXIT.ok;
   }

@@ -45,7 +45,7 @@ const READ_AHEAD = 64;
 /** Run a realtime job end to end: scan, dispatch, journal, summarise. Throws UsageError before any request. */
 export async function runJob(config: RunConfig, template: PromptTemplate, deps: RunDeps): Promise<RunSummary> {
   // First of all: an unreachable --redis must stop the run before anything is written or sent.
-  const redis = await openRunRedis(config, deps.emit);
+  const redis = await openRunRedis(config, deps.emit, deps.control);
   try {
     return await runSkeleton(config, template, deps, (setup) => startRealtime(config, template, deps, redis, setup));
   } finally {

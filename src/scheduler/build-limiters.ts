@@ -88,9 +88,23 @@ export function buildLimiters(options: BuildLimitersOptions): LimiterSet {
  * connection (whose owner closes it).
  */
 export async function disconnectLimiters(set: LimiterSet): Promise<void> {
-  await set.upkeep?.stop(set.requests);
-  await Promise.all([set.requests.disconnect(), ...[...set.tokenLimiters.values()].map((limiter) => limiter.disconnect())]);
+  const disconnect = async (): Promise<void> => {
+    await set.upkeep?.stop(set.requests);
+    await Promise.all([set.requests.disconnect(), ...[...set.tokenLimiters.values()].map((limiter) => limiter.disconnect())]);
+  };
+  if (!set.clustered) return disconnect();
+  // A Redis that went away leaves these calls unanswered, on promises that hold no handle: Node would
+  // quietly exit 0 mid-run. The timer keeps the process alive and gives up on the clean goodbye.
+  let timer: NodeJS.Timeout | undefined;
+  const given = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLUSTERED_DISCONNECT_TIMEOUT_MS);
+  });
+  await Promise.race([disconnect().catch(() => undefined), given]);
+  clearTimeout(timer);
 }
+
+/** How long a clustered limiter's disconnect may wait for Redis. */
+const CLUSTERED_DISCONNECT_TIMEOUT_MS = 1_000;
 
 function isClustered(
   shared: Bottleneck.ConstructorOptions,

@@ -19,6 +19,11 @@ export interface RedisLink {
   readonly limiterOptions: Bottleneck.ConstructorOptions;
   /** Quits both connections. Disconnect the limiters first. */
   close(): Promise<void>;
+  /**
+   * Hangs up both connections at once, without waiting for Redis: queued and later commands fail at once
+   * instead of waiting for a server that is gone (see `redis-outage.ts`).
+   */
+  hangUp(): Promise<void>;
 }
 
 /** Connects (UsageError, exit 2, when Redis does not answer) and prepares the limiter options. */
@@ -48,6 +53,10 @@ export async function openRedisLink(
     limiterOptions: clusteredLimiterOptions(connection, id),
     close() {
       closed ??= quit(connection);
+      return closed;
+    },
+    hangUp() {
+      closed ??= connection.disconnect(false).catch(() => undefined);
       return closed;
     },
   };

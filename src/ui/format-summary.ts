@@ -82,6 +82,8 @@ function formatHeadline(summary: RunSummary, palette: Palette): string {
       return palette.warn(`interrupted${leftText}`);
     case 'output-error':
       return palette.error(sanitizeText(summary.fatalMessage ?? 'an output file could not be written'));
+    case 'unavailable':
+      return palette.error(sanitizeText(summary.fatalMessage ?? 'a service the run depends on went away'));
   }
 }
 

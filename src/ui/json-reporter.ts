@@ -29,7 +29,7 @@
  *
  * `errorClass` is one of `bad_request`, `auth`, `quota`, `rate_limit`, `overloaded`, `server`, `timeout`, `network`,
  * `invalid_output`, `template`, `input`, `budget`, `canceled`, `expired`.
- * `stop` is one of `completed`, `budget`, `fatal`, `interrupted`.
+ * `stop` is one of `completed`, `budget`, `fatal`, `interrupted`, `output-error`, `unavailable`.
  *
  * RunTotals: `total` (number\|null), `succeeded`, `failed`, `failedByClass` ({errorClass: count}),
  * `alreadyDone`, `inFlight`, `slowRequests`, `oldestInFlightMs`, `cacheHits`, `dedupHits`, `retries`, `retriesByClass` ({errorClass: count}),

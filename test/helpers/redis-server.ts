@@ -6,6 +6,8 @@ export interface TestRedis {
   port: number;
   url: string;
   stop(): Promise<void>;
+  /** SIGKILL: the server vanishes without closing its connections (a crash, a lost host). */
+  kill(): Promise<void>;
 }
 
 const START_TIMEOUT_MS = 5_000;
@@ -33,12 +35,12 @@ export function needsRedis(title: string): string {
   return redisServer.skip ? `${title} [SKIPPED: ${redisServer.reason}]` : title;
 }
 
-/** Starts a real redis-server on a free port; throws (never skips) when there is none. */
-export async function startRedis(): Promise<TestRedis> {
+/** Starts a real redis-server on a free port (or `port`, to restart one); throws (never skips) when there is none. */
+export async function startRedis(options: { port?: number } = {}): Promise<TestRedis> {
   if (redisServer.reason !== '') {
     throw new Error(`${redisServer.reason}; under CI=true the --redis tests must run.`);
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -46,7 +48,7 @@ export async function startRedis(): Promise<TestRedis> {
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   await waitForPort(port, child, () => output);
-  return { port, url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  return { port, url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child), kill: () => stopChild(child, 'SIGKILL') };
 }
 
 /** A port nothing listens on (for the unreachable-Redis case). */
@@ -84,10 +86,10 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
