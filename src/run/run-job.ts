@@ -29,7 +29,7 @@ import type { RunConfig } from './run-config.js';
 import type { RunControl } from './run-control.js';
 import { priceOfServedTier, type RunPrices } from './resolve-run-price.js';
 import type { RunStats } from './run-stats.js';
-import { openRunRedis, openRunSharedBudget } from './run-redis.js';
+import { openRunRedis, openRunSharedBudget, quietWhileRedisDown } from './run-redis.js';
 import { runSkeleton, type ModeRun, type RunSetup, type ScanResult, type SkeletonDeps } from './run-skeleton.js';
 import { sleep } from './sleep.js';
 
@@ -64,7 +64,7 @@ async function startRealtime(config: RunConfig, template: PromptTemplate, deps: 
     tpm: config.tpm,
     provider: config.provider,
     now,
-    onEvent: emit,
+    onEvent: quietWhileRedisDown(redis, emit),
     limiterOptions: redis?.limiterOptions,
   });
   // Loaded only when used: lmdb maps a 16 MB buffer at import, a tenth of the memory bound (SPEC §12).

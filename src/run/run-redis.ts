@@ -40,6 +40,7 @@ export async function openRunRedis(config: RunConfig, emit: EventSink, control: 
       void link.hangUp();
     },
   });
+  watches.set(link, watch);
   const close = link.close.bind(link);
   return Object.assign(link, {
     close() {
@@ -47,6 +48,21 @@ export async function openRunRedis(config: RunConfig, emit: EventSink, control: 
       return close();
     },
   });
+}
+
+/** The outage watch of each open link: while Redis is down, the watch speaks for it. */
+const watches = new WeakMap<RedisLink, OutageWatch>();
+
+/**
+ * `emit` without the warnings of commands failing while Redis is down or lost (each limiter and budget
+ * call would say so, a hundred times): the outage's own warnings and summary say it once.
+ */
+export function quietWhileRedisDown(redis: RedisLink | null, emit: EventSink): EventSink {
+  if (redis === null) return emit;
+  return (event) => {
+    if (event.type === 'warning' && watches.get(redis)?.down === true) return;
+    emit(event);
+  };
 }
 
 /** The one paragraph a run stopped by a lost Redis ends with (the resume command follows it). */
@@ -80,7 +96,7 @@ export async function openRunSharedBudget(
     client: redis.client,
     accountId: redis.id,
     name: config.budgetKey,
-    onError: (error) => emit({ type: 'warning', message: `shared budget: ${describe(error)}` }),
+    onError: (error) => quietWhileRedisDown(redis, emit)({ type: 'warning', message: `shared budget: ${describe(error)}` }),
   });
 }
 

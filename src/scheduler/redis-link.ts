@@ -56,10 +56,23 @@ export async function openRedisLink(
       return closed;
     },
     hangUp() {
+      const { subscriber } = connection as unknown as { subscriber?: Redis };
+      for (const redis of [client, subscriber]) if (redis !== undefined) abandon(redis);
       closed ??= connection.disconnect(false).catch(() => undefined);
       return closed;
     },
   };
+}
+
+/**
+ * Fails what is queued for a server that is gone, and whatever is sent later, at once. ioredis alone would
+ * not: `disconnect()` while it is between reconnect attempts cancels the next attempt but leaves the
+ * offline queue waiting, on promises that hold no handle, so Node would quietly exit 0 mid-run.
+ */
+function abandon(redis: Redis): void {
+  redis.options.enableOfflineQueue = false;
+  (redis as unknown as { flushQueue?: (error: Error) => void }).flushQueue?.(new Error('Redis went away'));
+  redis.disconnect();
 }
 
 /** A QUIT waits for Redis; one that is down would hold the process, so after this long just hang up. */

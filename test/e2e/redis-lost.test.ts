@@ -82,4 +82,24 @@ describe.skipIf(redisServer.skip)(needsRedis('--redis: a Redis server that disap
     expect(ids).toHaveLength(200);
     expect(new Set(ids).size).toBe(200);
   }, 120_000);
+
+  it('with a shared budget (--budget-key) too: exit 69, one warning, not one per failed command', async () => {
+    redis = await startRedis();
+    const { url } = redis;
+    const dir = e2e.dir();
+    const input = join(dir, 'items.jsonl');
+    writeItems(input, ITEMS);
+    const out = join(dir, 'out.jsonl');
+    const child = spawnCli(['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '--no-cache', '-o', out, '-c', '4', '--redis', url, '--budget', '5', '--budget-key', 'lost'], { env: openaiEnv(e2e.server) });
+    const running = collect(child);
+    while (resultIds(out).length < 10) await sleep(50);
+    await redis.kill();
+    const run = await running;
+    expect(run.code, run.stderr).toBe(69);
+    expect(run.stderr).toContain(`Redis at ${url} went away mid-run`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr.match(/warning/g)?.length ?? 0).toBeLessThan(10);
+    const ids = resultIds(out);
+    expect(new Set(ids).size).toBe(ids.length);
+  }, 120_000);
 });
