@@ -84,7 +84,15 @@ export class SharedBudgetLedger implements BudgetPort {
   async tryReserve(usd: number): Promise<Reservation | null> {
     assertAmount(usd, 'reservation');
     if (this.closed) return null;
-    const [ok, spent, reserved, budget] = await this.scripts.reserve(this.member, usd, SHARED_BUDGET_STALE_MS);
+    let answer: Awaited<ReturnType<SharedBudgetScripts['reserve']>>;
+    try {
+      answer = await this.scripts.reserve(this.member, usd, SHARED_BUDGET_STALE_MS);
+    } catch (error) {
+      // Redis is gone (the run is stopping, see redis-outage.ts): no reservation, so nothing is sent.
+      this.options.onError(error);
+      return null;
+    }
+    const [ok, spent, reserved, budget] = answer;
     if (Number(ok) === LOST) {
       this.options.onError(new Error(`the record of shared budget "${this.options.name}" is gone from Redis (restarted without persistence, or deleted): stopping rather than risk spending past it`));
       return null;

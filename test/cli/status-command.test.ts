@@ -70,6 +70,7 @@ describe('statusCommand', () => {
       'unpricedResults',
       'lastUpdate',
       'damage',
+      'sinceCheckpoint',
       'notes',
     ]);
   });
