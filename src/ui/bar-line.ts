@@ -6,6 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { RunTotals } from '../run/events.js';
 import type { Palette } from './color.js';
 import { formatCount, formatPercent, formatRate } from './format.js';
+import { visibleWidth } from './wrap-line.js';
 import { formatDoneOfTotal, formatEta, formatMoney, formatPause, formatSlow, progressFraction } from './progress-line.js';
 
 /** Narrower than this a bar says nothing; wider, it only pushes figures off screen. */
@@ -90,11 +91,7 @@ function drawBar(fraction: number, width: number, palette: Palette): string {
   return palette.accent(BAR_COMPLETE.repeat(filled)) + palette.dim(BAR_INCOMPLETE.repeat(width - filled));
 }
 
-function visibleWidth(text: string): number {
-  return stripVTControlCharacters(text).length;
-}
-
 function truncate(text: string, limit: number): string {
-  const plain = stripVTControlCharacters(text);
-  return plain.length <= limit ? text : `${plain.slice(0, Math.max(0, limit - 1))}…`;
+  if (visibleWidth(text) <= limit) return text;
+  return `${[...stripVTControlCharacters(text)].slice(0, Math.max(0, limit - 1)).join('')}…`;
 }

@@ -75,13 +75,15 @@ const formatters: LineFormatters = {
   'run-finished': () => null,
 };
 
-/** Turns events into lines, dropping repeats: item failures past the first few, unchanged batch statuses and limits. */
+/** Turns events into lines, dropping repeats: item failures past the first few, identical pauses, unchanged batch statuses and limits. */
 export type EventLiner = (event: RunEvent) => string | null;
 
 /** A stateful liner; one per reporter. */
 export function createEventLiner(context: LineContext): EventLiner {
   let itemFailures = 0;
   let lastLimits = '';
+  let lastPause = '';
+  let pauseRepeats = 0;
   const batchStatus = new Map<string, string>();
 
   return (event) => {
@@ -99,6 +101,18 @@ export function createEventLiner(context: LineContext): EventLiner {
         lastLimits = key;
         break;
       }
+      case 'rate-limited': {
+        // A provider that stays overloaded pauses us every second in the same words: the first line says it,
+        // repeats are shown at 2, 4, 8, … in a row, so the log keeps the count without a wall of copies.
+        const line = formatLine(event, context);
+        if (line !== lastPause) {
+          lastPause = line ?? '';
+          pauseRepeats = 1;
+          return line;
+        }
+        pauseRepeats += 1;
+        return isPowerOfTwo(pauseRepeats) ? `${line} (${pauseRepeats} times in a row)` : null;
+      }
       case 'batch-progress':
         // Polling reports every batch every few seconds; only a change of status is news.
         if (batchStatus.get(event.batchId) === event.status) return null;
@@ -109,6 +123,10 @@ export function createEventLiner(context: LineContext): EventLiner {
     }
     return formatLine(event, context);
   };
+}
+
+function isPowerOfTwo(count: number): boolean {
+  return (count & (count - 1)) === 0;
 }
 
 /** The line for one event, without any de-duplication. */

@@ -44,16 +44,21 @@ function countLines(counts: StatusCounts, width: number): string[] {
     lines.push(row('batches', `${figure(batches.length)}  pending at the provider: ${batches.join(', ')}`));
   }
   const tokens = counts.tokens;
-  // These add up every run into the output; the `last run` row is the latest run's summary alone.
-  const allRuns = counts.figures === 'state' ? '  (all runs)' : '';
+  const allRunsValues = [
+    `in ${formatCount(tokens.input)} (cached ${formatCount(tokens.cachedInput)}, cache write ${formatCount(tokens.cacheWrite)})` +
+      ` · out ${formatCount(tokens.output)} (reasoning ${formatCount(tokens.reasoning)})`,
+    `${formatUsd(counts.costUsd)}${describeUnpriced(counts.unpricedResults)}`,
+    `${plural(counts.cacheHits, 'hit', 'hits')} · ${plural(counts.dedupHits, 'in-run duplicate', 'in-run duplicates')}`,
+  ];
+  // These add up every run into the output (the `last run` row is the latest run's summary alone); the mark
+  // stands in one column, so the three rows read as one group.
+  const markWidth = Math.max(...allRunsValues.map((value) => value.length));
+  const [tokenValue, costValue, cacheValue] =
+    counts.figures === 'state' ? allRunsValues.map((value) => `${value.padEnd(markWidth)}  (all runs)`) : allRunsValues;
   lines.push(
-    row(
-      'tokens',
-      `in ${formatCount(tokens.input)} (cached ${formatCount(tokens.cachedInput)}, cache write ${formatCount(tokens.cacheWrite)})` +
-        ` · out ${formatCount(tokens.output)} (reasoning ${formatCount(tokens.reasoning)})${allRuns}`,
-    ),
-    row('cost', `${formatUsd(counts.costUsd)}${describeUnpriced(counts.unpricedResults)}${allRuns}`),
-    row('cache', `${plural(counts.cacheHits, 'hit', 'hits')} · ${plural(counts.dedupHits, 'in-run duplicate', 'in-run duplicates')}${allRuns}`),
+    row('tokens', tokenValue),
+    row('cost', costValue),
+    row('cache', cacheValue),
     row('updated', counts.lastUpdate === null ? 'never' : counts.lastUpdate.replace(/\.\d+Z$/, 'Z')),
   );
   return lines;

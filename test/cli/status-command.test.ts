@@ -29,7 +29,11 @@ describe('statusCommand', () => {
     expect(lines.find((line) => line.startsWith('  pending'))).toMatch(/^ {2}pending {3}1 {2}of 5 items in .*items\.csv$/);
     expect(lines).toContain('  batches   1  pending at the provider: batch_open (openai, in_progress, 2 items)');
     expect(lines).toContain('  tokens    in 400 (cached 80, cache write 0) · out 40 (reasoning 0)  (all runs)');
-    expect(lines).toContain('  cost      $0.0003  at least: 1 result has no known price  (all runs)');
+    expect(lines.find((line) => line.startsWith('  cost'))).toMatch(/^ {2}cost {6}\$0\.0003 {2}at least: 1 result has no known price +\(all runs\)$/);
+    // The all-runs mark stands in one column on every row it ends.
+    const marks = lines.filter((line) => line.endsWith('(all runs)')).map((line) => line.indexOf('(all runs)'));
+    expect(marks).toHaveLength(3);
+    expect(new Set(marks).size).toBe(1);
     expect(stdout).toMatch(/ {2}note {6}a torn last line/);
     expect(stdout).not.toMatch(/total of/);
     // Plain text for cron mails and pipes: no escape codes, no carriage returns.

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MockServer } from '../../src/mock/server.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, makeTempDir, runCli } from '../helpers/cli.js';
-import { openaiEnv, readResults, startServer, writeItems } from '../helpers/e2e.js';
+import { openaiEnv, readResults, useMockServer, writeItems } from '../helpers/e2e.js';
 
 const TEMPLATE = join(FIXTURES, 'describe.hbs');
 const temp = makeTempDir();
@@ -22,12 +21,9 @@ function tryMountTmpfs(dir: string): boolean {
 }
 const mounted = tryMountTmpfs(outDir);
 
-let server: MockServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
+// The tmpfs is mounted when the file loads (the skip decision needs it), so its folder is the file's, not a test's.
+const e2e = useMockServer();
+afterAll(() => {
   if (mounted) execFileSync('umount', [outDir], { stdio: 'ignore' });
   rmSync(temp.dir, { recursive: true, force: true });
 });
@@ -45,7 +41,7 @@ describe('faults of the machine (exit 74)', () => {
     const out = join(outDir, 'results.jsonl');
     const args = ['run', input, '-t', TEMPLATE, '-m', 'gpt-4o-mini', '-o', out, '--no-cache'];
 
-    const full = await runCli(args, { env: openaiEnv(server) });
+    const full = await runCli(args, { env: openaiEnv(e2e.server) });
     expect(full.code).toBe(74);
     expect(full.stderr).toContain(`cannot write ${out}: no space left on the device (ENOSPC)`);
     expect(full.stderr).toContain('Free some space');
@@ -54,7 +50,7 @@ describe('faults of the machine (exit 74)', () => {
 
     // Free space.
     execFileSync('mount', ['-o', 'remount,size=8m', outDir], { stdio: 'ignore' });
-    const resumed = await runCli([...args, '--resume'], { env: openaiEnv(server) });
+    const resumed = await runCli([...args, '--resume'], { env: openaiEnv(e2e.server) });
     expect(resumed.code).toBe(0);
     const ids = readResults(out).map((record) => record.id);
     expect(ids).toHaveLength(400);

@@ -1,17 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MockServer } from '../../src/mock/server.js';
-import { FIXTURES, makeTempDir, runCli } from '../helpers/cli.js';
-import { anthropicEnv, openaiEnv, startServer, TEST_KEY } from '../helpers/e2e.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, runCli } from '../helpers/cli.js';
+import { anthropicEnv, openaiEnv, TEST_KEY, useMockServer } from '../helpers/e2e.js';
 
-const servers: MockServer[] = [];
-let temp: ReturnType<typeof makeTempDir> | undefined;
-afterEach(async () => {
-  temp?.cleanup();
-  temp = undefined;
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const e2e = useMockServer();
 
 /** The JSON bodies of a preview, in order. */
 function bodiesOf(stdout: string): unknown[] {
@@ -23,9 +16,7 @@ describe('llm-batch preview', () => {
     ['openai', 'gpt-4o-mini', openaiEnv, '/v1/chat/completions'],
     ['anthropic', 'claude-haiku-4-5', anthropicEnv, '/v1/messages'],
   ] as const)('shows the %s bodies exactly as run then sends them, the key redacted, nothing sent', async (_name, model, envOf, path) => {
-    const server = await startServer();
-    servers.push(server);
-    temp = makeTempDir();
+    const server = e2e.server;
     const args = [join(FIXTURES, 'products.jsonl'), '-t', join(FIXTURES, 'classify.prompt'), '-m', model, '--no-cache'];
     const preview = await runCli(['preview', ...args, '--show', '2'], { env: envOf(server) });
     expect(preview.code).toBe(0);
@@ -37,7 +28,7 @@ describe('llm-batch preview', () => {
     const shown = bodiesOf(preview.stdout);
     expect(shown).toHaveLength(2);
 
-    const out = join(temp.dir, 'out.jsonl');
+    const out = join(e2e.dir(), 'out.jsonl');
     const run = await runCli(['run', ...args, '--limit', '2', '-c', '1', '-o', out, '--quiet'], { env: envOf(server) });
     expect(run.code).toBe(0);
     const sent = server.requests().filter((request) => request.path === path).map((request) => request.body);
@@ -45,7 +36,6 @@ describe('llm-batch preview', () => {
   });
 
   it('needs no API key, and says so when no item is in scope', async () => {
-    temp = makeTempDir();
     const preview = await runCli(['preview', join(FIXTURES, 'products.csv'), '-p', 'Name: {{name}}', '-m', 'gpt-4o-mini', '--show', '0']);
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain('no items in scope');

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockServer } from '../../src/mock/server.js';
 import { baseEnv, makeTempDir, ROOT } from '../helpers/cli.js';
 import { startServer, TEST_KEY } from '../helpers/e2e.js';
-import { readmeBlocks, shellCommands, shellWords, type ReadmeBlock, type ReadmeCommand } from '../helpers/readme.js';
+import { readmeBlocks, readmeInlineCommands, shellCommands, shellWords, type InlineCommand, type ReadmeBlock, type ReadmeCommand } from '../helpers/readme.js';
 import { redisServer, startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 /**
- * Every command in the README works after its set-up: the shell blocks (`sh`, `bash`) and the library
+ * Every command in the README works after its set-up (the inline ones in the prose are checked at the end): the shell blocks (`sh`, `bash`) and the library
  * snippets (`ts`) run in order, in one scratch folder laid out like a clone (the sample files of `fixtures/`,
  * `bin/`, and `llm-batch` installed as a dependency, so both `llm-batch` and `npx llm-batch` resolve to the
  * built CLI), against the project's mock server. Only what a test must change is rewritten: https URLs point
@@ -191,5 +191,99 @@ describe('the README, walked against the mock server', () => {
 
   for (const block of blocks) {
     it(`README line ${block.line} (\`\`\`${block.lang})`, () => (block.lang === 'ts' ? walkLibrary(block) : walkShell(block)));
+  }
+});
+
+/**
+ * Inline commands in the prose (backticked `llm-batch …`, `npx llm-batch …`, `node …/bin/llm-batch.js …`,
+ * `npm …`), checked after the blocks, in the same folder: a concrete `llm-batch` command runs against the mock
+ * server and must exit 0; a synopsis (`<input>`, `[--flag]`, `…`, `a|b`) or a bare command name must name a
+ * real command whose `--help` lists every flag it shows; `npm run X` must name a script of package.json; other
+ * npm commands must be npm's, and a tarball they name must be the one `npm pack` makes.
+ */
+const INLINE_NOT_CHECKED: Readonly<Record<string, string>> = {
+  'npm ci': 'installs from the npm registry (the first block\'s "npm ci && npm run demo" is listed as not walked for the same reason)',
+  'npm install -g llm-batch': 'the package is not published yet, and it would install globally (test/e2e/pack-install.test.ts installs the packed tarball)',
+  'npm install llm-batch': 'the package is not published yet (test/e2e/pack-install.test.ts installs the packed tarball into an empty project)',
+};
+
+const inline = readmeInlineCommands();
+const PROGRAM = /^(npx llm-batch|llm-batch|node \S*bin\/llm-batch\.js)(?:\s|$)/;
+const SYNOPSIS = /[<[\]…|]/;
+const NPM_BUILTINS = new Set(['ci', 'test', 'pack', 'install', 'link', 'unlink', 'run']);
+
+/** The program as the walk folder runs it: `node <clone>/bin/llm-batch.js` is `node bin/llm-batch.js` there. */
+function walkProgram(program: string): string {
+  return program.replace(/<clone>\//, '');
+}
+
+/** Leading command words (`batches cancel`, `mock-server`): what `--help` is asked of. */
+function commandPath(args: string[]): string[] {
+  const path: string[] = [];
+  for (const word of args) {
+    if (!/^[a-z][a-z-]*$/.test(word)) break;
+    path.push(word);
+  }
+  return path;
+}
+
+async function checkHelp(program: string, words: string[], where: string): Promise<void> {
+  const path = commandPath(words);
+  const ran = await runShell([`${walkProgram(program)} ${[...path, '--help'].join(' ')}`]);
+  expect(ran.codes[0], `${where}\n${ran.output}`).toBe(0);
+  expect(ran.output, `${where}: no such command`).toContain(`Usage: llm-batch ${path.map((word) => `${word} `).join('')}`);
+  for (const flag of words.join(' ').match(/(?<![\w-])--?[a-z][\w-]*/g) ?? []) {
+    expect(ran.output, `${where}: ${flag} is not an option of "${path.join(' ')}"`).toMatch(new RegExp(`(?<![\\w-])${flag}(?![\\w-])`));
+  }
+}
+
+async function checkLlmBatch(command: InlineCommand, where: string): Promise<void> {
+  const program = PROGRAM.exec(command.command)![1];
+  const words = shellWords(command.command.slice(program.length));
+  // A bare name (`llm-batch models`, `llm-batch estimate`) names a command; a synopsis shows its form.
+  if (SYNOPSIS.test(command.command) || words.length === commandPath(words).length) return checkHelp(program, words, where);
+  const ran = await runShell([forTest(`${walkProgram(program)} ${command.command.slice(program.length).trim()}`)]);
+  expect(ran.codes[0], `${where}\n${ran.output}`).toBe(0);
+  expectFiles(expectedFiles(command.command), where, ran.output);
+}
+
+function checkNpm(part: string, where: string): void {
+  const words = shellWords(part);
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  if (words[1] === 'run') {
+    expect(Object.keys(scripts), `${where}: no script "${words[2]}"`).toContain(words[2]);
+    return;
+  }
+  if (words[1] === 'test') expect(Object.keys(scripts), `${where}: no test script`).toContain('test');
+  expect([...NPM_BUILTINS], `${where}: not an npm command this check knows`).toContain(words[1]);
+  for (const tarball of words.filter((word) => word.endsWith('.tgz'))) {
+    expect(tarball.replace(/^\.\//, ''), `${where}: npm pack makes ${pkg.name}-${pkg.version}.tgz`).toBe(`${pkg.name}-${pkg.version}.tgz`);
+  }
+}
+
+describe('the README\'s inline commands, checked against the CLI', () => {
+  it('finds the inline commands', () => {
+    expect(inline.length).toBeGreaterThan(10);
+  });
+
+  it('lists only inline commands the README has as not checked', () => {
+    const commands = new Set(inline.map((command) => command.command));
+    for (const command of Object.keys(INLINE_NOT_CHECKED)) expect(commands, command).toContain(command);
+  });
+
+  for (const command of inline) {
+    const where = `README line ${command.line}: \`${command.command}\``;
+    const reason = INLINE_NOT_CHECKED[command.command];
+    if (reason !== undefined) {
+      it.skip(`${where} (not checked: ${reason})`, () => {});
+      continue;
+    }
+    it(where, async () => {
+      for (const part of command.command.split(' && ')) {
+        if (part.startsWith('npm ')) checkNpm(part, where);
+        else await checkLlmBatch({ command: part, line: command.line }, where);
+      }
+    });
   }
 });

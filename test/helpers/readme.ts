@@ -118,3 +118,35 @@ export function shellWords(code: string): string[] {
   if (word !== undefined) words.push(word);
   return words;
 }
+
+/** A command written inline in the README's prose, in backticks. */
+export interface InlineCommand {
+  /** As written, spaces collapsed (a span may wrap over lines). */
+  command: string;
+  /** 1-based README line where the span starts. */
+  line: number;
+}
+
+/** Programs whose inline spans are commands; `llm-batch:…` (a cache key) or `llm-batch.cjs` (a file) are not. */
+const INLINE_PROGRAMS = /^(?:npx llm-batch|llm-batch|npm|node \S*bin\/llm-batch\.js)(?:\s|$)/;
+
+/** Every backticked `llm-batch …`, `npx llm-batch …`, `npm …` and `node …/bin/llm-batch.js …` outside fenced blocks, in order. */
+export function readmeInlineCommands(text: string = readReadme()): InlineCommand[] {
+  let prose = '';
+  const lineOf: number[] = [];
+  let fenced = false;
+  for (const [index, line] of text.split('\n').entries()) {
+    if (/^```/.test(line)) fenced = !fenced;
+    // A fenced line counts as a paragraph break, so no span runs into or out of a block.
+    for (const char of `${fenced || line.startsWith('```') ? '' : line}\n`) {
+      prose += char;
+      lineOf.push(index + 1);
+    }
+  }
+  const commands: InlineCommand[] = [];
+  for (const match of prose.matchAll(/`([^`]+)`/g)) {
+    const command = match[1].replace(/\s+/g, ' ').trim();
+    if (INLINE_PROGRAMS.test(command)) commands.push({ command, line: lineOf[match.index] });
+  }
+  return commands;
+}

@@ -29,6 +29,28 @@ describe('createEventLiner', () => {
     expect(liner({ type: 'rate-limited', pauseMs: 4000, reason })).toBe('rate limited: pausing all requests for 4 s');
   });
 
+  it('prints an identical pause once, then only at 2, 4, 8, … in a row, and again in full after a change', () => {
+    const liner = createEventLiner(context);
+    const overload = 'the provider is overloaded (529): pausing all requests for 1.0 s';
+    const pause = { type: 'rate-limited', pauseMs: 1000, status: 529, reason: overload } as const;
+    const lines = Array.from({ length: 9 }, () => liner(pause));
+    expect(lines).toEqual([
+      overload,
+      `${overload} (2 times in a row)`,
+      null,
+      `${overload} (4 times in a row)`,
+      null,
+      null,
+      null,
+      `${overload} (8 times in a row)`,
+      null,
+    ]);
+    expect(liner({ type: 'rate-limited', pauseMs: 1000, status: 429, reason: 'pausing all requests for 1.0 s' })).toBe(
+      'rate limited (429): pausing all requests for 1.0 s',
+    );
+    expect(liner(pause)).toBe(overload);
+  });
+
   it('prints batch progress only when the status changes', () => {
     const liner = createEventLiner(context);
     const event = { type: 'batch-progress', batchId: 'b1', status: 'in_progress', completed: 10, failed: 0, total: 100 } as const;
