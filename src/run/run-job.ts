@@ -15,7 +15,7 @@ import { readInput } from '../input/open-input.js';
 import type { Item } from '../input/types.js';
 import type { ChatRequest, Provider } from '../providers/types.js';
 import { classifyFailure } from '../retry/classify-failure.js';
-import { computeBackoff } from '../retry/backoff.js';
+import { computeBackoff, ITEM_BACKOFF } from '../retry/backoff.js';
 import type { RedisLink } from '../scheduler/redis-link.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import type { PromptTemplate } from '../template/types.js';
@@ -252,7 +252,7 @@ function buildPorts(config: RunConfig, template: PromptTemplate, parts: PortPart
         maxWaitMs: config.maxWaitMs,
         describeMissingModel: (message) => describeMissingModel(config.provider, config.params.model, message),
       }),
-    backoff: (retry, retryAfterMs) => computeBackoff(retry, retryAfterMs, random),
+    backoff: (retry, retryAfterMs) => computeBackoff(retry, retryAfterMs, random, ITEM_BACKOFF),
     parseAnswer: (completion) => {
       const check = validateOutput(completion, expectation);
       if (!check.ok) throw check.error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBackoff } from '../../src/retry/backoff.js';
+import { computeBackoff, ITEM_BACKOFF } from '../../src/retry/backoff.js';
 
 const always = (value: number) => () => value;
 
@@ -52,5 +52,17 @@ describe('computeBackoff', () => {
 
   it('treats retry-after 0 as "now, give or take a little jitter"', () => {
     expect(computeBackoff(3, 0, always(0.1))).toBe(100);
+  });
+});
+
+describe('ITEM_BACKOFF', () => {
+  it('keeps five isolated faults in a row under 8 s for one item, yet still doubles towards its cap', () => {
+    const worst = [1, 2, 3, 4, 5].reduce((sum, attempt) => sum + computeBackoff(attempt, undefined, () => 0.999999, ITEM_BACKOFF), 0);
+    expect(worst).toBeLessThan(8000);
+    expect(computeBackoff(20, undefined, () => 0.999999, ITEM_BACKOFF)).toBe(Math.floor(0.999999 * 30_000));
+  });
+
+  it('adds at most a quarter second of spread to a server-advised wait', () => {
+    expect(computeBackoff(1, 1000, () => 0.999999, ITEM_BACKOFF)).toBeLessThanOrEqual(1250);
   });
 });
