@@ -34,6 +34,14 @@ export const ROWS = [
 
 /** Row g's faults (issue 13): 5% 429 with Retry-After 1 s, 5% 500, 3% 503, 2% resets, 2% garbage bodies. */
 const FAULT_MIX = { 429: 0.05, 500: 0.05, 503: 0.03, reset: 0.02, garbage: 0.02 };
+/** Row g's server (also the comparison bench's fault scenario): the mix at 20 ms, seeded so every run draws the same faults. */
+export const FAULT_MIX_SERVER = Object.freeze({
+  latencyMs: 20,
+  failRate: Number(Object.values(FAULT_MIX).reduce((sum, share) => sum + share, 0).toFixed(6)),
+  faultMix: FAULT_MIX,
+  faultRetryAfterMs: 1000,
+  seed: 13,
+});
 
 /** (a) End-to-end items/s, wall clock of the CLI process including start-up and pre-scan. */
 async function overhead(ctx) {
@@ -170,16 +178,8 @@ async function statusTiming(ctx) {
  */
 async function faultMix(ctx) {
   const items = sizes(ctx).g;
-  const latencyMs = 20;
-  const clean = await runAgainstServer(ctx, 'g0', items, { latencyMs, trackPrompts: true }, ['-c', '100']);
-  const failRate = Object.values(FAULT_MIX).reduce((sum, share) => sum + share, 0);
-  const faulty = await runAgainstServer(
-    ctx,
-    'g',
-    items,
-    { latencyMs, trackPrompts: true, failRate: Number(failRate.toFixed(6)), faultMix: FAULT_MIX, faultRetryAfterMs: 1000, seed: 13 },
-    ['-c', '100'],
-  );
+  const clean = await runAgainstServer(ctx, 'g0', items, { latencyMs: FAULT_MIX_SERVER.latencyMs, trackPrompts: true }, ['-c', '100']);
+  const faulty = await runAgainstServer(ctx, 'g', items, { ...FAULT_MIX_SERVER, trackPrompts: true }, ['-c', '100']);
   const successes = Object.values(faulty.stats.successesByPrompt);
   const paidTwice = successes.filter((n) => n > 1).length;
   const extraMs = faulty.result.wallMs - clean.result.wallMs;
@@ -310,7 +310,7 @@ async function runAgainstServer(ctx, name, items, serverOptions, extraArgs, poll
   }
 }
 
-function cliArgs(input, output, serverUrl, extraArgs) {
+export function cliArgs(input, output, serverUrl, extraArgs) {
   const template = path.join(path.dirname(input), 'classify.txt');
   if (!fs.existsSync(template)) fs.writeFileSync(template, TEMPLATE);
   return {

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatTable } from './format-table.js';
+import { machine } from './machine.js';
 import { ROWS } from './rows.js';
 import { runTimings, TIMINGS } from './timings.js';
 
@@ -75,15 +76,4 @@ function parseArgs(argv) {
     process.exit(2);
   }
   return parsed;
-}
-
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
-    memoryGb: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-  };
 }

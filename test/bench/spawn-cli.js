@@ -19,11 +19,20 @@ const CLOCK_TICKS_PER_SECOND = 100;
  * (epoch ms, to compare with the server's request times), peak RSS in MB, and the captured stderr tail.
  */
 export function runCli(args, { env = {}, nodeArgs = [], bare = false } = {}) {
+  // `bare`: node with `nodeArgs` only (a yardstick script), not the CLI.
+  return runProcess(process.execPath, bare ? nodeArgs : [...nodeArgs, CLI, ...args], { env });
+}
+
+/**
+ * Any program measured the same way (the comparison bench runs other tools with it): `file ...argv`
+ * with `env` added, in `cwd`. Resolves like `runCli`.
+ */
+export function runProcess(file, argv, { env = {}, cwd } = {}) {
   const cpuBefore = childrenCpuSeconds();
   const spawnedAt = Date.now();
   const start = performance.now();
-  // `bare`: node with `nodeArgs` only (a yardstick script), not the CLI.
-  const child = spawn(process.execPath, bare ? nodeArgs : [...nodeArgs, CLI, ...args], {
+  const child = spawn(file, argv, {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

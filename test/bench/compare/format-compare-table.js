@@ -1,0 +1,57 @@
+/**
+ * The comparison's report as text: one table (a line per scenario and tool), then per scenario its
+ * server options, each tool's command, and why any tool was skipped.
+ */
+
+const HEADER = ['scenario', 'tool', 'items', 'wall', 'items/s', 'of ideal', 'answered', 'wrong', 'failed', 'lost', 'requests', 'max in flight', 'peak RSS', 'CPU', 'load 1m'];
+
+export function formatCompareTable(report) {
+  const lines = report.scenarios.flatMap((scenario) => scenario.runs.map((run) => cells(scenario, run)));
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (values) => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
+  const out = [
+    `llm-batch against the tools users pick instead${report.quick ? ' (--quick: smoke sizes, not the measurement)' : ''}`,
+    `machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB, node ${report.machine.node}, ${report.machine.platform}`,
+    `load average before: ${loads(report.loadBefore)} · after: ${loads(report.loadAfter)}`,
+    'items/s = answered items / wall clock (spawn to exit); of ideal = (items / concurrency × latency) / wall',
+    '',
+    row(HEADER),
+    row(widths.map((w) => '-'.repeat(w))),
+    ...lines.map(row),
+    '',
+  ];
+  for (const scenario of report.scenarios) {
+    out.push(`(${scenario.id}) ${scenario.title}; ${fmt(scenario.items)} items; server: ${scenario.server}`);
+    for (const run of scenario.runs) {
+      if (run.skipped) out.push(`    ${run.tool}: skipped, ${run.skipped}`);
+      else if (run.error) out.push(`    ${run.tool}: error, ${run.error}`);
+      else out.push(`    ${run.tool}${run.note ? ` (${run.note})` : ''}: ${run.command}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** One table line; a skipped or failed run keeps its place with the reason's first word. */
+function cells(scenario, run) {
+  const lead = [scenario.id, run.tool, fmt(scenario.items)];
+  if (run.skipped || run.error) return [...lead, run.skipped ? 'skipped' : 'error', ...Array(HEADER.length - 4).fill('')];
+  const o = run.outcomes;
+  return [
+    ...lead,
+    `${(run.wallMs / 1000).toFixed(2)} s`,
+    fmt(o.answered / (run.wallMs / 1000)),
+    run.idealMs ? `${((run.idealMs / run.wallMs) * 100).toFixed(1)}%` : '',
+    fmt(o.answered),
+    fmt(o.wrong),
+    fmt(o.failed),
+    fmt(o.lost),
+    fmt(run.requests),
+    fmt(run.maxInFlight),
+    `${fmt(run.peakRssMb)} MB`,
+    `${run.cpuSeconds.toFixed(1)} s`,
+    run.loadBefore.toFixed(2),
+  ];
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const loads = (values) => values.map((n) => n.toFixed(2)).join(' ');
