@@ -299,9 +299,24 @@ function resumeFixture(ctx) {
     const { args, env } = cliArgs(input, output, server.url, ['--limit', '1']);
     await checked(runCli(args, { env }));
     writeLines(output, lines, resultLine);
+    coverInState(output, lines);
     return { input, output, lines, server };
   })();
   return ctx.resumeFixture;
+}
+
+/**
+ * Makes the fixture's state file say what a run that wrote those lines would: its figures and the byte
+ * length they cover. Without it, `--resume` and `status` rightly treat every generated line as written after
+ * the last checkpoint (a kill -9) and parse them all to recount the ledger, which no finished run asks.
+ */
+function coverInState(output, lines) {
+  const stateFile = output.replace(/\.jsonl$/, '.state.json');
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  const { usage, cost_usd: cost } = JSON.parse(resultLine(0));
+  Object.assign(state.totals, { succeeded: lines, inputTokens: usage.input_tokens * lines, outputTokens: usage.output_tokens * lines, costUsd: cost * lines });
+  state.covered = { ...state.covered, results: fs.statSync(output).size };
+  fs.writeFileSync(stateFile, JSON.stringify(state));
 }
 
 /**
