@@ -24,14 +24,24 @@ export interface CacheKeyInput {
  * whole rather than field by field so a parameter added later cannot be forgotten in the key.
  */
 export function computeCacheKey(input: CacheKeyInput): string {
-  const material = stringifyCanonical({
-    v: CACHE_KEY_VERSION,
-    provider: input.provider,
-    baseUrl: normalizeBaseUrl(input.baseUrl),
-    messages: input.request.messages,
-    params: input.request.params,
-  });
+  // The canonical JSON of { v, provider, baseUrl, messages, params }, its keys in sorted order, written in
+  // parts: every request of a run shares one params object, which is written once (requests are never
+  // changed in place; a changed one is a new object).
+  const material =
+    `{"baseUrl":${JSON.stringify(normalizeBaseUrl(input.baseUrl))},"messages":${stringifyCanonical(input.request.messages)}` +
+    `,"params":${canonicalParams(input.request.params)},"provider":${JSON.stringify(input.provider)},"v":${CACHE_KEY_VERSION}}`;
   return createHash('sha256').update(material).digest('hex');
+}
+
+const writtenParams = new WeakMap<ChatRequest['params'], string>();
+
+function canonicalParams(params: ChatRequest['params']): string {
+  let written = writtenParams.get(params);
+  if (written === undefined) {
+    written = stringifyCanonical(params);
+    writtenParams.set(params, written);
+  }
+  return written;
 }
 
 /** `https://api.openai.com/v1/` and `https://api.openai.com/v1` are the same endpoint. */

@@ -14,6 +14,7 @@ import {
   NetworkError,
   TimeoutError,
 } from './errors.js';
+import { AbortFanout } from './abort-fanout.js';
 import { findNetworkCode, TRUNCATED_BODY_CODE, codesOf } from './network-codes.js';
 import { redactSecrets } from './redact.js';
 import { splitLines } from './split-lines.js';
@@ -97,8 +98,17 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   // No agent-wide timers: every request sets its own (an upload's deadline is far longer than a poll's).
   const dispatcher = options.dispatcher ?? new Agent({ connections, keepAliveTimeout: KEEP_ALIVE_MS });
 
+  const fanout = new AbortFanout();
+  // Parsed once per address: a run posts every request to the same one.
+  let lastUrl: { text: string; url: URL } | undefined;
+  const parseUrl = (text: string): URL => {
+    if (lastUrl?.text !== text) lastUrl = { text, url: new URL(text) };
+    return lastUrl.url;
+  };
+
   async function jsonExchange(outgoing: Outgoing, callOptions: PostOptions): Promise<HttpResponse> {
-    const raw = await exchange(dispatcher, outgoing, callOptions.timeoutMs ?? defaultTimeoutMs, callOptions.signal, secrets);
+    const deadline = startDeadline(callOptions.timeoutMs ?? defaultTimeoutMs, callOptions.signal, fanout);
+    const raw = await exchange(dispatcher, outgoing, deadline, secrets);
     if (raw.status < 200 || raw.status > 299) throw apiError(raw, secrets);
     return { status: raw.status, headers: raw.headers, body: parseJsonBody(raw.text, raw.status, secrets) };
   }
@@ -106,14 +116,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   return {
     postJson(url, headers, body, callOptions = {}) {
       const sent = { ...headers, 'content-type': 'application/json' };
-      return jsonExchange({ method: 'POST', url: new URL(url), headers: sent, body: JSON.stringify(body) }, callOptions);
+      return jsonExchange({ method: 'POST', url: parseUrl(url), headers: sent, body: JSON.stringify(body) }, callOptions);
     },
     send(method, url, headers, callOptions = {}) {
-      return jsonExchange({ method, url: new URL(url), headers, body: undefined }, callOptions);
+      return jsonExchange({ method, url: parseUrl(url), headers, body: undefined }, callOptions);
     },
     upload(url, headers, body, callOptions = {}) {
       const sent = { ...headers, 'content-type': body.contentType, 'content-length': String(body.length) };
-      return jsonExchange({ method: 'POST', url: new URL(url), headers: sent, body: body.open() }, callOptions);
+      return jsonExchange({ method: 'POST', url: parseUrl(url), headers: sent, body: body.open() }, callOptions);
     },
     lines(url, headers, callOptions = {}) {
       return streamLines(dispatcher, new URL(url), headers, callOptions.timeoutMs ?? defaultTimeoutMs, callOptions.signal, secrets);
@@ -138,15 +148,12 @@ interface RawResponse {
 }
 
 /** Send and read the whole body under one deadline; translate every failure to a typed error. */
-async function exchange(
-  dispatcher: Dispatcher,
-  { method, url, headers, body }: Outgoing,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  secrets: readonly string[],
-): Promise<RawResponse> {
-  if (signal?.aborted) throw createAbortError();
-  const deadline = startDeadline(timeoutMs, signal);
+async function exchange(dispatcher: Dispatcher, { method, url, headers, body }: Outgoing, deadline: Deadline, secrets: readonly string[]): Promise<RawResponse> {
+  const { timeoutMs } = deadline;
+  if (deadline.signal.aborted) {
+    deadline.clear();
+    throw createAbortError();
+  }
   let okStatus: number | undefined;
   try {
     const response = await dispatcher.request({
@@ -163,18 +170,38 @@ async function exchange(
     // Headers arrived: from here the deadline is an idle timer, re-armed by every chunk, so a long answer
     // still streaming in is not cut off while a server that stalls still times out on time.
     deadline.restart('body');
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body) {
-      deadline.restart('body');
-      chunks.push(chunk as Buffer);
-    }
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = await readText(response.body, () => deadline.restart('body'));
     return { status: response.statusCode, headers: normaliseHeaders(response.headers), text };
   } catch (error) {
     throw translateFailure(error, { reason: deadline.reason(), phase: deadline.phase(), okStatus, timeoutMs, origin: url.origin, secrets });
   } finally {
     deadline.clear();
   }
+}
+
+/**
+ * The whole body as text, calling `onChunk` as each chunk arrives. Listeners rather than `for await`: the
+ * async iterator cost ~10 µs per response (issue 13, row b profile), and every answer passes here before its
+ * slot is refilled. A body that closes before its end (destroyed without an error) is a premature close, as
+ * the iterator would report it.
+ */
+function readText(body: Readable, onChunk: () => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let ended = false;
+    body.on('data', (chunk: Buffer) => {
+      onChunk();
+      chunks.push(chunk);
+    });
+    body.once('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
+    body.on('error', reject);
+    body.once('close', () => {
+      if (!ended) reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    });
+  });
 }
 
 /**
@@ -220,6 +247,7 @@ function apiError(raw: RawResponse, secrets: readonly string[]): Error {
 
 interface Deadline {
   signal: AbortSignal;
+  timeoutMs: number;
   /** Why the request was aborted, if it was. */
   reason(): 'timeout' | 'abort' | undefined;
   /** Which phase the deadline timed out in. */
@@ -230,10 +258,10 @@ interface Deadline {
 }
 
 /**
- * One signal that fires on our deadline or when the caller aborts, remembering which. The listener on the
- * caller's (run-long) signal is removed after every call, so a day of polling leaves nothing attached to it.
+ * One signal that fires on our deadline or when the caller aborts, remembering which. The caller's (run-long)
+ * signal is watched through `fanout`, which drops this call when it ends.
  */
-function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): Deadline {
+function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined, fanout: AbortFanout): Deadline {
   const controller = new AbortController();
   let reason: 'timeout' | 'abort' | undefined;
   let phase: 'headers' | 'body' = 'headers';
@@ -245,9 +273,11 @@ function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined)
     reason = 'abort';
     controller.abort(createAbortError());
   };
-  callerSignal?.addEventListener('abort', onAbort, { once: true });
+  if (callerSignal?.aborted) onAbort();
+  const unsubscribe = callerSignal === undefined || callerSignal.aborted ? undefined : fanout.subscribe(callerSignal, onAbort);
   return {
     signal: controller.signal,
+    timeoutMs,
     reason: () => reason,
     phase: () => phase,
     restart(next) {
@@ -257,7 +287,7 @@ function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined)
     },
     clear() {
       clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
     },
   };
 }
@@ -305,7 +335,9 @@ function parseJsonBody(text: string, status: number, secrets: readonly string[])
 
 function normaliseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // `for…in` over undici's plain object: no [name, value] pair allocated per header of every answer.
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }

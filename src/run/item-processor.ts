@@ -253,6 +253,9 @@ export class ItemProcessor {
     try {
       const response = await this.ports.provider.complete(request, this.control.abandonSignal);
       this.ports.scheduler.observeHeaders(response.headers, ticket);
+      // Now, not when the answer reaches this item (the scheduler hands answers over after the I/O phase):
+      // a 429 is judged against the answers around it, and those that came with it must already count.
+      this.ports.scheduler.reportSuccess();
       return { completion: response.completion, latencyMs: this.ports.now() - startedAt };
     } finally {
       this.stats.inFlight -= 1;
@@ -300,7 +303,6 @@ export class ItemProcessor {
 
   #observe(completion: Completion, estimated: { input: number; output: number }): void {
     const { usage } = completion;
-    this.ports.scheduler.reportSuccess();
     this.ports.scheduler.reportUsage(estimated, { input: usage.inputTokens, cachedInput: usage.cachedInputTokens, output: usage.outputTokens });
   }
 

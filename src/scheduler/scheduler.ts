@@ -1,6 +1,7 @@
 import type Bottleneck from 'bottleneck';
 import type { PauseReason, RunEvent } from '../run/events.js';
 import { AdaptiveRate } from './adaptive-rate.js';
+import { AnswerHandoff } from './answer-handoff.js';
 import { buildLimiters, disconnectLimiters, type LimiterSet } from './build-limiters.js';
 import {
   isExhausted,
@@ -76,6 +77,7 @@ class LimitedScheduler implements Scheduler {
   private readonly meter = new RateMeter();
   private readonly gate: PauseGate;
   private readonly pending = new Set<PendingJob>();
+  private readonly handoff = new AnswerHandoff();
   private learned: LearnedLimits = {};
   private discoveredRpm: number | undefined;
   private appliedRpm: number | undefined;
@@ -306,8 +308,11 @@ class LimitedScheduler implements Scheduler {
       this.unansweredTotals[limit] += own[limit];
     }
     const ticket: DispatchTicket = { sent: { ...this.sentTotals }, unansweredBefore };
+    // The slot is freed (and its next request sent) as this returns; the caller hears of an answer later. A
+    // failure is heard at once: a 429 must pause, and a fatal error stop, before the slot sends again.
     try {
-      resolve(await task(ticket));
+      const value = await task(ticket);
+      this.handoff.push(() => resolve(value));
     } catch (error) {
       reject(error);
     } finally {

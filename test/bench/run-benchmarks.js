@@ -10,7 +10,8 @@
  * in its own process: on a 2-core machine an in-process server would take event-loop time from the
  * client being measured. Inputs are generated in a temporary folder that is removed at the end.
  * `--json` prints the report as JSON instead of the table; `--cpu-prof DIR` writes a V8 CPU profile of
- * each measured CLI run into DIR (read it with `node test/bench/top-self-time.js FILE`).
+ * each measured CLI run into DIR (read it with `node test/bench/top-self-time.js FILE`). `BENCH_NODE_ARGS`
+ * (space-separated) adds Node flags to every measured CLI run, to compare V8 settings without a rebuild.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +23,7 @@ import { runTimings, TIMINGS } from './timings.js';
 
 const options = parseArgs(process.argv.slice(2));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-batch-bench-'));
-const ctx = { dir, quick: options.quick, cleanups: [], nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [] };
+const ctx = { dir, quick: options.quick, cleanups: [], nodeArgs: [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [])] };
 const report = {
   quick: options.quick,
   machine: machine(),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { computeCacheKey, type CacheKeyInput } from '../../src/cache/cache-key.js';
+import { stringifyCanonical } from '../../src/cache/canonical-json.js';
 import type { ChatRequest } from '../../src/providers/types.js';
 
 const baseRequest: ChatRequest = {
@@ -24,6 +26,27 @@ const withParams = (params: Partial<ChatRequest['params']>): CacheKeyInput => ({
 });
 
 describe('computeCacheKey', () => {
+  it('keeps the key existing caches and result files were written with', () => {
+    // Computed by the first implementation (sha256 of stringifyCanonical of the whole input object): a cache
+    // key or request hash that changes would miss every cached answer and mark every done item changed.
+    expect(keyOf(base)).toBe('718503ab7e75f94fbcc6a4d2ecaf204041b12b8d241de899adc6d5e12ad3838a');
+  });
+
+  it('is sha256 of the canonical JSON of the whole input, for requests of every shape', () => {
+    const requests: ChatRequest[] = [
+      baseRequest,
+      { messages: [], params: { model: 'm', extra: {} } },
+      { messages: [{ role: 'user', content: [{ type: 'text', text: 'é "quoted" \\ 🚀' }] }], params: { model: 'm', maxTokens: undefined, extra: { z: [1, { b: 2, a: null }], a: true } } },
+    ];
+    for (const request of requests) {
+      for (const provider of ['openai', 'anthropic'] as const) {
+        const material = stringifyCanonical({ v: 1, provider, baseUrl: 'http://gw.test/v1', messages: request.messages, params: request.params });
+        const expected = createHash('sha256').update(material).digest('hex');
+        expect(computeCacheKey({ provider, baseUrl: 'http://gw.test/v1/', request })).toBe(expected);
+      }
+    }
+  });
+
   it('is a sha256 hex digest, stable across calls', () => {
     expect(keyOf(base)).toMatch(/^[0-9a-f]{64}$/);
     expect(keyOf(base)).toBe(keyOf(structuredClone(base)));

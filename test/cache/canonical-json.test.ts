@@ -16,6 +16,15 @@ describe('stringifyCanonical', () => {
     expect(stringifyCanonical(value)).toBe(expected);
   });
 
+  it('orders keys as Array.prototype.sort does, for small and large objects', () => {
+    const names = ['b', 'a', 'B', 'é', 'aa', '10', '9', '', 'z', 'Z', '🙂', 'ä', '_', 'a b', 'A', '1', 'c', 'x'];
+    for (const size of [2, 3, 8, 16, 17, names.length]) {
+      const record = Object.fromEntries(names.slice(0, size).map((name, i) => [name, i]));
+      const expected = `{${[...Object.keys(record)].sort().map((key) => `${JSON.stringify(key)}:${record[key]}`).join(',')}}`;
+      expect(stringifyCanonical(record)).toBe(expected);
+    }
+  });
+
   it('agrees with JSON.stringify apart from key order', () => {
     const value = { text: 'héllo ✓ 🙂', n: -0.5e-7, ok: true, list: [{ a: 1 }], nested: { deep: { deeper: 'x' } } };
     expect(JSON.parse(stringifyCanonical(value))).toEqual(value);

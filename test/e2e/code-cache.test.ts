@@ -14,7 +14,6 @@ function cacheRejected(extraFlags: string[]): boolean {
     import { setFlagsFromString } from 'node:v8';
     import { Script } from 'node:vm';
     setFlagsFromString('--liftoff-only');
-    setFlagsFromString('--semi-space-growth-factor=1');
     const file = ${JSON.stringify(BUNDLE)};
     const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(file + '.code-cache') });
     process.stdout.write(String(script.cachedDataRejected));

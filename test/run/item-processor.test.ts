@@ -118,6 +118,26 @@ const item = { id: 'a', index: 1, line: 1, data: { text: 'classify me' } };
 const VALID = '{"label":"positive"}';
 const spent = (h: Harness) => h.stats.snapshot({ reservedUsd: 0, paused: false }).spentUsd ?? 0;
 
+describe('ItemProcessor: what the scheduler hears inside the slot', () => {
+  it('reports an answer while the request still holds its slot, before the answer is handed over', async () => {
+    // The scheduler hands answers over after the I/O phase; a 429 in the same phase is judged against the
+    // answers counted so far, so the answers that came with it must be counted first (issue 13, row g).
+    const h = harness([answer('fine')]);
+    const order: string[] = [];
+    const ports = (h.processor as unknown as { ports: ItemPorts }).ports;
+    const schedule = ports.schedule;
+    ports.schedule = async (cost, task) => {
+      const value = await schedule(cost, task);
+      order.push('slot released');
+      return value;
+    };
+    ports.scheduler.reportSuccess = () => void order.push('answer reported');
+    await h.processor.process(item);
+    expect(order).toEqual(['answer reported', 'slot released']);
+    expect(h.results).toHaveLength(1);
+  });
+});
+
 describe('ItemProcessor: retries', () => {
   it('retries retryable failures and records the answer with its attempt count', async () => {
     const retried = harness([status(500), new NetworkError('ECONNRESET', 'ECONNRESET talking to api'), answer('fine')]);
