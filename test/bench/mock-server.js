@@ -35,3 +35,12 @@ export async function startServerProcess(options) {
       }),
   };
 }
+
+/** Server options as one readable string for a report: `latencyMs=20 faultMix=429:0.05,500:0.05 …`. */
+export function describeServer(options) {
+  return Object.entries(options)
+    .map(([key, value]) =>
+      typeof value === 'object' ? `${key}=${Object.entries(value).map(([k, v]) => `${k}:${v}`).join(',')}` : `${key}=${value}`,
+    )
+    .join(' ');
+}

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { itemLine, resultLine, TEMPLATE, writeLines } from './inputs.js';
-import { startServerProcess } from './mock-server.js';
+import { describeServer, startServerProcess } from './mock-server.js';
 import { commandLine, runCli } from './spawn-cli.js';
 
 const MODEL = 'gpt-4o-mini';
@@ -335,8 +335,7 @@ async function runAgainstServer(ctx, name, items, serverOptions, extraArgs, poll
     const stats = await server.stats();
     const written = countLines(output);
     if (written !== items) throw new Error(`expected ${items} results, found ${written}`);
-    const serverFlags = Object.entries(serverOptions).map(([k, v]) => `${k}=${v}`).join(' ');
-    return { result, stats, command: `${commandLine(args, redactEnv(env))}   [server: ${serverFlags}]` };
+    return { result, stats, command: `${commandLine(args, redactEnv(env))}   [server: ${describeServer(serverOptions)}]` };
   } finally {
     await server.close();
     fs.rmSync(input, { force: true });

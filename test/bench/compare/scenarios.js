@@ -31,12 +31,3 @@ export const SCENARIOS = [
     idealMs: null,
   },
 ];
-
-/** The server options as one readable string for the report (`faultMix` spelled out). */
-export function describeServer(server) {
-  return Object.entries(server)
-    .map(([key, value]) =>
-      typeof value === 'object' ? `${key}=${Object.entries(value).map(([k, v]) => `${k}:${v}`).join(',')}` : `${key}=${value}`,
-    )
-    .join(' ');
-}
