@@ -1,36 +1,28 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../../src/cli/resolve-run-config.js';
-import type { MockServer } from '../../src/mock/server.js';
 import type { Provider, ProviderResponse } from '../../src/providers/types.js';
 import { RunControl } from '../../src/run/run-control.js';
 import { runJob } from '../../src/run/run-job.js';
 import { zeroTokens } from '../../src/usage/token-usage.js';
-import { makeTempDir } from '../helpers/cli.js';
-import { openaiEnv, readResults, startServer, writeItems } from '../helpers/e2e.js';
+import { openaiEnv, readResults, useMockServer, writeItems } from '../helpers/e2e.js';
 
-let server: MockServer;
-const temp = makeTempDir();
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.close();
-  temp.cleanup();
-});
+// The server only answers the config's model check; the requests go to the fake provider below.
+const ctx = useMockServer();
 
 // Issue 13, row b: a socket connects, and its request is written, only when the event loop turns. Filling
 // every slot in one turn held the first request back until all of them were ready (~60 ms for 100 slots).
 describe('filling the slots at the start of a run', () => {
   it('hands the first requests over and lets the event loop turn long before every slot is filled', async () => {
-    const input = join(temp.dir, 'fill-items.jsonl');
+    const dir = ctx.dir();
+    const input = join(dir, 'fill-items.jsonl');
     writeItems(input, 300);
-    const output = join(temp.dir, 'fill-out.jsonl');
+    const output = join(dir, 'fill-out.jsonl');
     const concurrency = 100;
     const { config, template } = await resolveRunConfig(
       input,
       { onBadItem: 'fail', concurrency, maxRetries: 0, timeout: 10, maxWait: 60, mode: 'realtime', cache: false, progressInterval: 1, prompt: 'Describe {{name}}', model: 'gpt-4o-mini', output },
-      { env: openaiEnv(server), homedir: temp.dir, args: ['run', input, '-o', output] },
+      { env: openaiEnv(ctx.server), homedir: dir, args: ['run', input, '-o', output] },
     );
     let calls = 0;
     let callsAtFirstTurn: number | undefined;
