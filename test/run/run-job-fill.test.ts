@@ -7,7 +7,7 @@ import { runJob } from '../../src/run/run-job.js';
 import { zeroTokens } from '../../src/usage/token-usage.js';
 import { openaiEnv, readResults, useMockServer, writeItems } from '../helpers/e2e.js';
 
-// The server only answers the config's model check; the requests go to the fake provider below.
+// The config is resolved against the mock server's address; every request goes to the fake provider below.
 const ctx = useMockServer();
 
 // Issue 13, row b: a socket connects, and its request is written, only when the event loop turns. Filling
