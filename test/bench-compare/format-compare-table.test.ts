@@ -16,6 +16,7 @@ function report(runs: CompareReport['scenarios'][number]['runs']): CompareReport
 const measured = {
   tool: 'llm-batch',
   wallMs: 12_500,
+  firstRequestMs: 312.4,
   idealMs: 10_000,
   outcomes,
   requests: 5012,
@@ -34,19 +35,19 @@ function cellsOf(text: string, tool: string): string[] {
 }
 
 describe('formatCompareTable', () => {
-  it('shows wall, answered items per second, the share of the ideal and the counts', () => {
+  it('shows wall, time to the first request, answered items per second, the share of the ideal and the counts', () => {
     const cells = cellsOf(formatCompareTable(report([measured])), 'llm-batch');
-    expect(cells).toEqual(['latency', 'llm-batch', '5,000', '12.50 s', '400', '80.0%', '5,000', '0', '0', '0', '5,012', '100', '120 MB', '3.3 s', '0.75']);
+    expect(cells).toEqual(['latency', 'llm-batch', '5,000', '12.50 s', '312 ms', '400', '80.0%', '5,000', '0', '0', '0', '5,012', '100', '120 MB', '3.3 s', '0.75']);
   });
 
   it('leaves the share empty where the scenario has no ideal', () => {
     const cells = cellsOf(formatCompareTable(report([{ ...measured, idealMs: null }])), 'llm-batch');
-    expect(cells[5]).toBe('');
+    expect(cells[6]).toBe('');
   });
 
   it('counts only answered items in items/s', () => {
     const partly = { ...measured, outcomes: { ...outcomes, answered: 2500, failed: 2500 } };
-    expect(cellsOf(formatCompareTable(report([partly])), 'llm-batch')[4]).toBe('200');
+    expect(cellsOf(formatCompareTable(report([partly])), 'llm-batch')[5]).toBe('200');
   });
 
   it('keeps a skipped tool in the table and prints why below it', () => {

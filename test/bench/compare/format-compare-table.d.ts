@@ -7,6 +7,8 @@ export interface CompareRun {
   skipped?: string;
   error?: string;
   wallMs?: number;
+  /** Spawn to the first request the server saw; null when it saw none. */
+  firstRequestMs?: number | null;
   /** The scenario's ideal wall clock, where it has one. */
   idealMs?: number | null;
   outcomes?: Outcomes;

@@ -3,7 +3,7 @@
  * server options, each tool's command, and why any tool was skipped.
  */
 
-const HEADER = ['scenario', 'tool', 'items', 'wall', 'items/s', 'of ideal', 'answered', 'wrong', 'failed', 'lost', 'requests', 'max in flight', 'peak RSS', 'CPU', 'load 1m'];
+const HEADER = ['scenario', 'tool', 'items', 'wall', 'to 1st request', 'items/s', 'of ideal', 'answered', 'wrong', 'failed', 'lost', 'requests', 'max in flight', 'peak RSS', 'CPU', 'load 1m'];
 
 export function formatCompareTable(report) {
   const lines = report.scenarios.flatMap((scenario) => scenario.runs.map((run) => cells(scenario, run)));
@@ -39,6 +39,7 @@ function cells(scenario, run) {
   return [
     ...lead,
     `${(run.wallMs / 1000).toFixed(2)} s`,
+    run.firstRequestMs === null || run.firstRequestMs === undefined ? '' : `${fmt(run.firstRequestMs)} ms`,
     fmt(o.answered / (run.wallMs / 1000)),
     run.idealMs ? `${((run.idealMs / run.wallMs) * 100).toFixed(1)}%` : '',
     fmt(o.answered),

@@ -74,6 +74,7 @@ async function runOne({ scenario, tool, key, state, items, expected }) {
     return {
       tool: tool.name,
       wallMs: result.wallMs,
+      firstRequestMs: stats.firstRequestAt === undefined ? null : stats.firstRequestAt - result.spawnedAt,
       idealMs: scenario.idealMs ? scenario.idealMs(items.length) : null,
       outcomes: countOutcomes(expected, records),
       requests: stats.requests,
