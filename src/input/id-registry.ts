@@ -21,8 +21,11 @@ export class IdRegistry {
   private ends: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
   private lines: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
   private hashes: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
-  /** A 32-bit value per entry (a resumed run keeps each done id's request-hash tag here); 0 when unset. */
-  private tags: Uint32Array = new Uint32Array(INITIAL_ENTRIES);
+  /**
+   * A 32-bit value per entry (a resumed run keeps each done id's request-hash tag here); 0 when unset.
+   * Allocated with the first tag: a run that only checks ids for duplicates never needs it (4 MB at 1M ids).
+   */
+  private tags: Uint32Array | undefined;
   private count = 0;
   /** Byte length of the id last written by `writeScratch`. */
   private scratchLength = 0;
@@ -64,7 +67,7 @@ export class IdRegistry {
     const start = this.writeScratch(id);
     const end = start + this.scratchLength;
     const found = this.find(start, end, hashBytes(this.bytes, start, end));
-    return found >= 0 ? 0 : this.tags[-found - 1];
+    return found >= 0 || this.tags === undefined ? 0 : (this.tags[-found - 1] as number);
   }
 
   /** Whether `id` was added. */
@@ -118,13 +121,13 @@ export class IdRegistry {
     const slot = this.find(start, end, hash);
     if (slot < 0) {
       // The latest record of an id is the one that counts (a redone item's result follows its old one).
-      if (tag !== 0) this.tags[-slot - 1] = tag;
+      if (tag !== 0) this.tagsFor()[-slot - 1] = tag;
       return this.lines[-slot - 1];
     }
     this.reserveEntry();
     this.ends[this.count] = end;
     this.lines[this.count] = line;
-    this.tags[this.count] = tag;
+    if (tag !== 0) this.tagsFor()[this.count] = tag;
     this.hashes[this.count] = hash;
     this.count += 1;
     this.bytesUsed = end;
@@ -167,7 +170,12 @@ export class IdRegistry {
     this.ends = grow(this.ends);
     this.lines = grow(this.lines);
     this.hashes = grow(this.hashes);
-    this.tags = grow(this.tags);
+    if (this.tags !== undefined) this.tags = grow(this.tags);
+  }
+
+  private tagsFor(): Uint32Array {
+    this.tags ??= new Uint32Array(this.ends.length);
+    return this.tags;
   }
 
   private rehash(): void {

@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { IdRegistry } from '../../src/input/id-registry.js';
 
 describe('IdRegistry', () => {
+  it('keeps tags given after growing without any (they are stored only once one is given)', () => {
+    const ids = new IdRegistry();
+    for (let i = 0; i < 5000; i += 1) ids.add(`id-${i}`, i + 1);
+    expect(ids.tagOf('id-42')).toBe(0);
+    expect(ids.addTagged('id-42', 0, 7)).toBe(43);
+    expect(ids.addTagged('id-new', 9000, 8)).toBeUndefined();
+    for (let i = 5000; i < 20_000; i += 1) ids.add(`id-${i}`, i + 1);
+    expect([ids.tagOf('id-42'), ids.tagOf('id-new'), ids.tagOf('id-43'), ids.tagOf('id-19999'), ids.tagOf('missing')]).toEqual([7, 8, 0, 0, 0]);
+  });
+
   it('returns undefined for a new id and the first line for a repeated one', () => {
     const ids = new IdRegistry();
     expect(ids.add('a17', 4)).toBeUndefined();
