@@ -1,4 +1,5 @@
 /** The human table: one line per row, then the command of each row (too long for a column). */
+import { machineLines, markdownTable } from './report-text.js';
 
 export function formatTable(report) {
   const header = ['row', 'measure', 'value', 'target', 'result', 'load 1m'];
@@ -10,17 +11,12 @@ export function formatTable(report) {
     r.error ? 'ERROR' : r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL',
     r.loadBefore.toFixed(2),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-  const row = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   const out = [
     `llm-batch benchmarks${report.quick ? ' (--quick: smoke sizes, not the SPEC measurement)' : ''}`,
-    `machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB, node ${report.machine.node}, ${report.machine.platform}`,
-    `load average before: ${report.loadBefore.map((n) => n.toFixed(2)).join(' ')} · after: ${report.loadAfter.map((n) => n.toFixed(2)).join(' ')}`,
+    ...machineLines(report),
     ...busyWarning(report),
     '',
-    row(header),
-    row(widths.map((w) => '-'.repeat(w))),
-    ...lines.map(row),
+    ...markdownTable(header, lines),
     '',
   ];
   for (const r of report.rows) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { itemLine, resultLine, TEMPLATE, writeLines } from './inputs.js';
 import { describeServer, startServerProcess } from './mock-server.js';
-import { commandLine, runCli } from './spawn-cli.js';
+import { commandLine, runCli, runProcess } from './spawn-cli.js';
 
 const MODEL = 'gpt-4o-mini';
 /** Row c: start-up, learning the limits and any opening burst are not the steady part. */
@@ -254,7 +254,7 @@ async function bareClient(items, latencyMs, concurrency) {
   const server = await startServerProcess({ latencyMs });
   try {
     const script = fileURLToPath(new URL('./bare-client.js', import.meta.url));
-    const result = await checked(runCli([], { nodeArgs: [script, server.url, String(items), String(concurrency)], bare: true }));
+    const result = await checked(runProcess(process.execPath, [script, server.url, String(items), String(concurrency)]));
     const stats = await server.stats();
     return { wallMs: result.wallMs, windowMs: stats.lastRequestAt - stats.firstRequestAt + latencyMs };
   } finally {
@@ -273,7 +273,7 @@ async function bareNodeStartMs() {
     for (let i = 0; i < 5; i += 1) {
       await server.reset();
       const script = `await fetch(${JSON.stringify(`${server.url}/v1/models`)}).catch(() => undefined)`;
-      const result = await runCli([], { nodeArgs: ['--input-type=module', '-e', script], bare: true });
+      const result = await runProcess(process.execPath, ['--input-type=module', '-e', script]);
       const stats = await server.stats();
       times.push(stats.firstRequestAt - result.spawnedAt);
     }

@@ -18,9 +18,8 @@ const CLOCK_TICKS_PER_SECOND = 100;
  * `node bin/llm-batch.js ...args` with `env` added. Resolves with exit code, wall ms, spawn time
  * (epoch ms, to compare with the server's request times), peak RSS in MB, and the captured stderr tail.
  */
-export function runCli(args, { env = {}, nodeArgs = [], bare = false } = {}) {
-  // `bare`: node with `nodeArgs` only (a yardstick script), not the CLI.
-  return runProcess(process.execPath, bare ? nodeArgs : [...nodeArgs, CLI, ...args], { env });
+export function runCli(args, { env = {}, nodeArgs = [] } = {}) {
+  return runProcess(process.execPath, [...nodeArgs, CLI, ...args], { env });
 }
 
 /**

@@ -2,22 +2,18 @@
  * The comparison's report as text: one table (a line per scenario and tool), then per scenario its
  * server options, each tool's command, and why any tool was skipped.
  */
+import { machineLines, markdownTable } from '../report-text.js';
 
 const HEADER = ['scenario', 'tool', 'items', 'wall', 'to 1st request', 'items/s', 'of ideal', 'answered', 'wrong', 'failed', 'lost', 'requests', 'max in flight', 'peak RSS', 'CPU', 'load 1m'];
 
 export function formatCompareTable(report) {
   const lines = report.scenarios.flatMap((scenario) => scenario.runs.map((run) => cells(scenario, run)));
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const row = (values) => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
   const out = [
     `llm-batch against the tools users pick instead${report.quick ? ' (--quick: smoke sizes, not the measurement)' : ''}`,
-    `machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGb} GB, node ${report.machine.node}, ${report.machine.platform}`,
-    `load average before: ${loads(report.loadBefore)} · after: ${loads(report.loadAfter)}`,
+    ...machineLines(report),
     'items/s = answered items / wall clock (spawn to exit); of ideal = (items / concurrency × latency) / wall',
     '',
-    row(HEADER),
-    row(widths.map((w) => '-'.repeat(w))),
-    ...lines.map(row),
+    ...markdownTable(HEADER, lines),
     '',
   ];
   for (const scenario of report.scenarios) {
@@ -55,4 +51,3 @@ function cells(scenario, run) {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const loads = (values) => values.map((n) => n.toFixed(2)).join(' ');
