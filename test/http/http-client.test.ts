@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MockAgent } from 'undici';
+import { Readable } from 'node:stream';
+import { MockAgent, type Dispatcher } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, MalformedResponseError, NetworkError, TimeoutError } from '../../src/http/errors.js';
 import { createHttpClient, type HttpClient } from '../../src/http/http-client.js';
@@ -224,6 +225,19 @@ describe('createHttpClient against a local server', () => {
 });
 
 describe('createHttpClient with an injected MockAgent', () => {
+  it('reports a body destroyed before its end without an error as cut off, not a hang', async () => {
+    const body = new Readable({ read() {} });
+    const dispatcher = { request: async () => ({ statusCode: 200, headers: {}, body }) } as unknown as Dispatcher;
+    const http = createHttpClient({ dispatcher, timeoutMs: 5_000 });
+    const pending = rejection(http.postJson('https://api.example.test/v1/messages', {}, {}));
+    body.push('{"content":');
+    setImmediate(() => body.destroy());
+    const error = await pending;
+    expect(error).not.toBeInstanceOf(TimeoutError);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as Error).message).toMatch(/^HTTP 200 body from .* was cut off \(ERR_STREAM_PREMATURE_CLOSE\)/);
+  });
+
   it('sends through the injected dispatcher and classifies its errors by code', async () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
